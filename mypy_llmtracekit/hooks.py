@@ -1,0 +1,193 @@
+"""The mypy plugin class: where mypy hands us control, and nothing else.
+
+How the rules reach mypy (see ARCHITECTURE.md for the full argument):
+
+* ``get_additional_indirect_deps(tree)`` is called once per module right after
+  mypy type-checked it, with every inferred type still in place. The plugin
+  walks the module there and runs every enabled rule. It never adds a
+  dependency (it returns an empty set).
+* ``get_function_hook``/``get_method_hook`` and their signature variants are
+  asked about every call while a module is checked. The plugin answers None
+  (it never takes over a name, so other plugins and mypy's default plugin keep
+  theirs) and only notes which type checker is at work: that checker holds the
+  module's inferred types and its error list.
+* ``report_config_data`` returns the settings, so a settings change invalidates
+  mypy's cache.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from mypy.checker import TypeChecker
+from mypy.nodes import MypyFile, SymbolNode
+from mypy.options import Options
+from mypy.plugin import (
+    FunctionContext,
+    FunctionSigContext,
+    MethodContext,
+    MethodSigContext,
+    Plugin,
+    ReportConfigContext,
+)
+from mypy.types import FunctionLike, Type
+
+from mypy_llmtracekit import __version__, compat, config
+from mypy_llmtracekit.catalogue import BlockingApis
+from mypy_llmtracekit.registry import RULES
+from mypy_llmtracekit.rule import Finding, ModuleContext, Rule, error_code
+from mypy_llmtracekit.walker import ModuleWalker
+
+INTERNAL = error_code(
+    "ltk-internal", "mypy-llmtracekit could not finish checking a module (a plugin bug)"
+)
+
+_NO_HOOK = None
+
+
+class LlmTracekitPlugin(Plugin):
+    """Runs the style-guide rules on each module mypy checks."""
+
+    def __init__(self, options: Options) -> None:
+        super().__init__(options)
+        try:
+            self.settings = config.load(options.config_file)
+        except config.ConfigError as exc:
+            print(f"mypy: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+        self._checkers: dict[str, TypeChecker] = {}
+        self._last_checker: TypeChecker | None = None
+        self._reporter = compat.Reporter(daemon=compat.is_daemon(options))
+        self._blocking = BlockingApis(
+            self._lookup, self.settings.blocking_io_extra, self.settings.blocking_io_exempt
+        )
+        self._obvious_calls: dict[str, str] = {}
+
+    # --- plugin API -----------------------------------------------------------
+
+    def set_modules(self, modules: dict[str, MypyFile]) -> None:
+        super().set_modules(modules)
+        self._checkers.clear()
+        if self._last_checker is not None:
+            self._reporter.replay(compat.errors_of(self._last_checker))
+
+    def report_config_data(self, ctx: ReportConfigContext) -> Any:
+        return {"version": __version__, "settings": self.settings.fingerprint()}
+
+    def get_function_signature_hook(
+        self, fullname: str
+    ) -> Callable[[FunctionSigContext], FunctionLike] | None:
+        self._observe()
+        return _NO_HOOK
+
+    def get_method_signature_hook(
+        self, fullname: str
+    ) -> Callable[[MethodSigContext], FunctionLike] | None:
+        self._observe()
+        return _NO_HOOK
+
+    def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
+        self._observe()
+        return _NO_HOOK
+
+    def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
+        self._observe()
+        return _NO_HOOK
+
+    def get_additional_indirect_deps(self, file: MypyFile) -> set[str]:
+        """After mypy checked ``file``: run the rules on it. Adds no dependency."""
+        chk = self._checkers.pop(file.fullname, None)
+        try:
+            self._check_module(file, chk)
+        except Exception as exc:  # noqa: BLE001 - a plugin bug must never crash mypy
+            self._report_internal(file, chk, exc)
+        return set()
+
+    # --- the module pass --------------------------------------------------------
+
+    def _observe(self) -> None:
+        chk = compat.current_checker()
+        if chk is not None and chk is not self._last_checker:
+            self._last_checker = chk
+            self._checkers[compat.checker_module(chk)] = chk
+
+    def _check_module(self, file: MypyFile, chk: TypeChecker | None) -> None:
+        if file.is_stub or self._silenced_without_checker(file, chk):
+            return
+        if chk is not None and compat.is_silenced(chk):
+            return
+        findings = self._run_rules(file, chk)
+        if chk is None:
+            if not findings:
+                if self._last_checker is not None:
+                    errors = compat.errors_of(self._last_checker)
+                    self._reporter.forget(errors, file.path, file.fullname)
+                return
+            # mypy never asked us about a call in this module: find its checker.
+            chk = compat.find_checker(file)
+            if chk is None or compat.is_silenced(chk):
+                return
+            findings = self._run_rules(file, chk)
+        self._reporter.report(chk, findings)
+
+    def _silenced_without_checker(self, file: MypyFile, chk: TypeChecker | None) -> bool:
+        if chk is not None or self._last_checker is None:
+            return False
+        return compat.is_silenced_path(compat.errors_of(self._last_checker), file.path)
+
+    def _run_rules(self, file: MypyFile, chk: TypeChecker | None) -> list[Finding]:
+        rules = self._enabled_rules(chk)
+        if not rules:
+            return []
+        self._blocking.refresh(self._is_loaded)
+        options = compat.module_options(chk) if chk is not None else self.options
+        ctx = ModuleContext(
+            tree=file,
+            modules=self._modules or {},
+            options=options,
+            settings=self.settings,
+            blocking=self._blocking,
+            obvious_calls=self._resolved_obvious_calls(),
+            _type_of=(lambda expr: compat.expression_type(chk, expr)) if chk else _untyped,
+        )
+        ModuleWalker(ctx, rules).run()
+        return ctx.findings
+
+    def _enabled_rules(self, chk: TypeChecker | None) -> list[Rule]:
+        if chk is None:
+            return list(RULES)
+        return [rule for rule in RULES if compat.is_code_enabled(chk, rule.code)]
+
+    def _report_internal(self, file: MypyFile, chk: TypeChecker | None, exc: Exception) -> None:
+        message = (
+            f"mypy-llmtracekit failed on this module ({type(exc).__name__}: {exc}); "
+            "other diagnostics are unaffected. Please report this bug"
+        )
+        chk = chk or compat.find_checker(file)
+        if chk is None:
+            print(f"{file.path}: error: {message}  [{INTERNAL.code}]", file=sys.stderr)
+            return
+        self._reporter.report(chk, [(INTERNAL, message, compat.Location(1, 0, 1, 1))])
+
+    # --- names ------------------------------------------------------------------
+
+    def _lookup(self, fullname: str) -> SymbolNode | None:
+        symbol = self.lookup_fully_qualified(fullname)
+        return symbol.node if symbol is not None else None
+
+    def _is_loaded(self, package: str) -> bool:
+        return self._modules is not None and package in self._modules
+
+    def _resolved_obvious_calls(self) -> frozenset[str]:
+        for name in self.settings.obvious_calls:
+            if name not in self._obvious_calls:
+                node = self._lookup(name) if self._is_loaded(name.partition(".")[0]) else None
+                if node is not None and node.fullname:
+                    self._obvious_calls[name] = node.fullname
+        return frozenset(self._obvious_calls.values()) | frozenset(self.settings.obvious_calls)
+
+
+def _untyped(expr: object) -> None:
+    return None

@@ -1,0 +1,68 @@
+"""Resolve what a name in user code refers to, the way mypy's semantic analyser did."""
+
+from __future__ import annotations
+
+from mypy.nodes import (
+    Expression,
+    MypyFile,
+    RefExpr,
+    SymbolNode,
+    SymbolTable,
+    TypeAlias,
+    TypeInfo,
+)
+from mypy.types import Instance, get_proper_type
+
+CALLABLE_NAMES = frozenset(
+    {"typing.Callable", "typing_extensions.Callable", "collections.abc.Callable"}
+)
+CONCATENATE_NAMES = frozenset({"typing.Concatenate", "typing_extensions.Concatenate"})
+
+
+def resolve_dotted(
+    name: str, scopes: list[SymbolTable], modules: dict[str, MypyFile]
+) -> SymbolNode | None:
+    """Resolve ``name`` (``Callable``, ``t.Callable``) as written in code with ``scopes``.
+
+    ``scopes`` are searched innermost first (a class body, then the module);
+    ``modules`` finds submodules (``collections.abc`` after ``import collections.abc``).
+    """
+    head, *rest = name.split(".")
+    node: SymbolNode | None = None
+    for table in scopes:
+        symbol = table.get(head)
+        if symbol is not None:
+            node = symbol.node
+            break
+    for part in rest:
+        if not isinstance(node, (MypyFile, TypeInfo)):
+            return None
+        symbol = node.names.get(part)
+        if symbol is not None:
+            node = symbol.node
+        elif isinstance(node, MypyFile):
+            node = modules.get(f"{node.fullname}.{part}")
+        else:
+            return None
+    return node
+
+
+def fullname_of(node: SymbolNode | None) -> str | None:
+    """Return the full name of a node, or None for nodes without one."""
+    if node is None:
+        return None
+    return node.fullname or None
+
+
+def class_called(callee: Expression) -> TypeInfo | None:
+    """Return the class if ``callee`` names a class (directly or through an alias)."""
+    if not isinstance(callee, RefExpr):
+        return None
+    node = callee.node
+    if isinstance(node, TypeInfo):
+        return node
+    if isinstance(node, TypeAlias):
+        target = get_proper_type(node.target)
+        if isinstance(target, Instance):
+            return target.type
+    return None

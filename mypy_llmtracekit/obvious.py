@@ -1,0 +1,136 @@
+"""When is a variable's type obvious from its line? The spec's definition, in code.
+
+Obvious, so no annotation is needed:
+
+* a literal ``int``, ``float``, ``str``, ``bytes`` or ``bool`` (negative numbers
+  and f-strings included);
+* a list, tuple, set or dict display whose items are such literals of one type;
+* an instantiation of a class (the callee resolves to a class);
+* ``logging.getLogger(...)``, ``re.compile(...)`` and the calls the user
+  configures in ``obvious_calls``;
+
+unless the inferred type contains ``Any``: that always needs an annotation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from mypy.nodes import (
+    BytesExpr,
+    CallExpr,
+    DictExpr,
+    Expression,
+    FloatExpr,
+    IntExpr,
+    ListExpr,
+    MemberExpr,
+    NameExpr,
+    RefExpr,
+    SetExpr,
+    StrExpr,
+    TupleExpr,
+    UnaryExpr,
+)
+from mypy.types import (
+    AnyType,
+    CallableType,
+    Instance,
+    TupleType,
+    Type,
+    TypedDictType,
+    TypeType,
+    UnionType,
+    get_proper_type,
+)
+
+from mypy_llmtracekit.names import class_called
+
+BUILTIN_OBVIOUS_CALLS = frozenset({"logging.getLogger", "re.compile"})
+
+
+def literal_kind(expr: Expression) -> str | None:
+    """Return ``int``/``float``/``str``/``bytes``/``bool`` for a literal, else None."""
+    if isinstance(expr, IntExpr):
+        return "int"
+    if isinstance(expr, FloatExpr):
+        return "float"
+    if isinstance(expr, StrExpr) or _is_fstring(expr):
+        return "str"
+    if isinstance(expr, BytesExpr):
+        return "bytes"
+    if isinstance(expr, NameExpr) and expr.fullname in ("builtins.True", "builtins.False"):
+        return "bool"
+    if isinstance(expr, UnaryExpr) and expr.op in ("-", "+"):
+        inner = literal_kind(expr.expr)
+        return inner if inner in ("int", "float") else None
+    return None
+
+
+def _is_fstring(expr: Expression) -> bool:
+    """mypy turns ``f"a{x}"`` into ``"".join([...])`` or ``"{}".format(x)``."""
+    return (
+        isinstance(expr, CallExpr)
+        and isinstance(expr.callee, MemberExpr)
+        and isinstance(expr.callee.expr, StrExpr)
+        and expr.callee.name in ("join", "format")
+    )
+
+
+def _one_literal_kind(items: Sequence[Expression]) -> bool:
+    kinds = {literal_kind(item) for item in items}
+    return len(kinds) == 1 and None not in kinds
+
+
+def is_literal_display(expr: Expression) -> bool:
+    """A non-empty display whose items are literals of one type."""
+    if isinstance(expr, (ListExpr, TupleExpr, SetExpr)):
+        return bool(expr.items) and _one_literal_kind(expr.items)
+    if isinstance(expr, DictExpr):
+        if not expr.items or any(key is None for key, _ in expr.items):
+            return False
+        keys = [key for key, _ in expr.items if key is not None]
+        values = [value for _, value in expr.items]
+        return _one_literal_kind(keys) and _one_literal_kind(values)
+    return False
+
+
+def is_obvious_call(expr: Expression, is_configured: Callable[[str], bool]) -> bool:
+    """An instantiation, or a call the catalogue or the user calls obvious."""
+    if not isinstance(expr, CallExpr):
+        return False
+    if class_called(expr.callee) is not None:
+        return True
+    callee = expr.callee
+    if not isinstance(callee, RefExpr) or not callee.fullname:
+        return False
+    return callee.fullname in BUILTIN_OBVIOUS_CALLS or is_configured(callee.fullname)
+
+
+def is_obvious(
+    expr: Expression, inferred: Type | None, is_configured: Callable[[str], bool]
+) -> bool:
+    """Return True if a reader can tell the type of a variable from ``expr`` alone."""
+    if inferred is not None and contains_any(inferred):
+        return False
+    if literal_kind(expr) is not None or is_literal_display(expr):
+        return True
+    return is_obvious_call(expr, is_configured)
+
+
+def contains_any(t: Type) -> bool:
+    """Return True if ``t`` contains ``Any`` anywhere."""
+    p = get_proper_type(t)
+    if isinstance(p, AnyType):
+        return True
+    if isinstance(p, Instance):
+        return any(contains_any(a) for a in p.args)
+    if isinstance(p, (UnionType, TupleType)):
+        return any(contains_any(i) for i in p.items)
+    if isinstance(p, CallableType):
+        return any(contains_any(a) for a in p.arg_types) or contains_any(p.ret_type)
+    if isinstance(p, TypedDictType):
+        return any(contains_any(i) for i in p.items.values())
+    if isinstance(p, TypeType):
+        return contains_any(p.item)
+    return False

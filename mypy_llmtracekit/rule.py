@@ -1,0 +1,119 @@
+"""What a rule is, and what it is given when mypy has finished checking a module.
+
+A rule is a :class:`Rule` value in its own module under ``rules/``: an error
+code, a one-line summary, its documentation (the module docstring) and one
+handler per kind of node it wants to see. The walker (``walker.py``) visits each
+checked module once and calls the handlers of the enabled rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from mypy.errorcodes import ErrorCode
+from mypy.nodes import (
+    AssignmentStmt,
+    CallExpr,
+    ClassDef,
+    Context,
+    Expression,
+    FuncItem,
+    MypyFile,
+    TypeAliasStmt,
+)
+from mypy.options import Options
+from mypy.types import ProperType, Type, get_proper_type
+
+from mypy_llmtracekit.catalogue import BlockingApis
+from mypy_llmtracekit.compat import Location
+from mypy_llmtracekit.config import Settings
+
+CATEGORY = "mypy-llmtracekit"
+
+
+def error_code(code: str, description: str, *, default_enabled: bool = True) -> ErrorCode:
+    """Create (and register with mypy) one of the plugin's error codes."""
+    return ErrorCode(code, description, CATEGORY, default_enabled=default_enabled)
+
+
+class ScopeKind(Enum):
+    """Where a node stands: at module level, in a class body, or in a function."""
+
+    MODULE = "module"
+    CLASS = "class"
+    FUNCTION = "function"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The innermost scope around a node."""
+
+    kind: ScopeKind
+    # The innermost function or lambda, if any.
+    function: FuncItem | None = None
+    # The innermost class, if any (a method's class too).
+    cls: ClassDef | None = None
+
+    @property
+    def in_coroutine(self) -> bool:
+        """True when the node runs in the body of an ``async def`` itself.
+
+        Not in a nested sync ``def`` or ``lambda``: those run when called.
+        """
+        return self.function is not None and self.function.is_coroutine
+
+
+Finding = tuple[ErrorCode, str, Location]
+
+
+@dataclass
+class ModuleContext:
+    """Everything a rule handler may use for one checked module."""
+
+    tree: MypyFile
+    # Every module of the build, by name (mypy's own table).
+    modules: dict[str, MypyFile]
+    options: Options
+    settings: Settings
+    blocking: BlockingApis
+    # Full names of the calls configured in ``obvious_calls``, resolved.
+    obvious_calls: frozenset[str]
+    _type_of: Callable[[Expression], Type | None]
+    findings: list[Finding] = field(default_factory=list)
+
+    def type_of(self, expr: Expression) -> ProperType | None:
+        """Return the type mypy inferred for ``expr`` (None if mypy did not check it)."""
+        typ = self._type_of(expr)
+        if typ is None:
+            return None
+        return get_proper_type(typ)
+
+    def report(self, code: ErrorCode, message: str, node: Context) -> None:
+        """Record a finding at ``node``'s location."""
+        self.findings.append((code, message, Location.of(node)))
+
+
+AssignmentHandler = Callable[[ModuleContext, AssignmentStmt, Scope], None]
+CallHandler = Callable[[ModuleContext, CallExpr, Scope], None]
+FunctionHandler = Callable[[ModuleContext, FuncItem, Scope], None]
+TypeAliasHandler = Callable[[ModuleContext, TypeAliasStmt], None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the style guide, as the plugin enforces it."""
+
+    code: ErrorCode
+    summary: str
+    doc: str
+    on_assignment: AssignmentHandler | None = None
+    on_call: CallHandler | None = None
+    on_function: FunctionHandler | None = None
+    on_type_alias: TypeAliasHandler | None = None
+
+    @property
+    def name(self) -> str:
+        """The public error code, e.g. ``ltk-blocking-io``."""
+        return self.code.code

@@ -1,0 +1,243 @@
+"""ltk-callable-ellipsis: ``Callable[..., R]`` or a bare ``Callable`` written in checked code.
+
+What it catches
+    A callable type that hides its parameters: ``Callable[..., R]``,
+    ``Callable[Concatenate[X, ...], R]`` or a bare ``Callable``, wherever a type is
+    written: parameter, return, variable and attribute annotations, type alias
+    definitions (flagged once, at the definition), ``TypeVar`` bounds, defaults and
+    constraints, ``cast(...)``, string annotations, nested inside other types.
+
+Why a syntax-only linter cannot
+    ``Fn[..., int]`` is ``collections.abc.Callable`` only if ``Fn`` was imported as
+    it; ``t.Callable`` only if ``t`` is ``typing``; a project class may be called
+    ``Callable``. The plugin resolves each name with mypy's symbol tables, and
+    reads aliases and TypeVar bounds after mypy analysed them.
+
+Left alone
+    ``tuple[int, ...]``, ``...`` as a default or a body, a project class named
+    ``Callable``, a use of a type alias (its definition is flagged instead), types
+    from third-party code and stubs.
+
+Bad::
+
+    from collections.abc import Callable as Fn
+    def retry(fn: Fn[..., Any]) -> Fn[..., Any]: ...
+
+Good::
+
+    P = ParamSpec("P")
+    R = TypeVar("R")
+    def retry(fn: Callable[P, R]) -> Callable[P, R]: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mypy.nodes import (
+    AssignmentStmt,
+    CallExpr,
+    CastExpr,
+    Expression,
+    FuncDef,
+    FuncItem,
+    NameExpr,
+    ParamSpecExpr,
+    SymbolTable,
+    TypeAlias,
+    TypeAliasStmt,
+    TypeVarExpr,
+    TypeVarLikeExpr,
+)
+from mypy.types import (
+    CallableType,
+    EllipsisType,
+    Instance,
+    Overloaded,
+    TupleType,
+    Type,
+    TypeAliasType,
+    TypedDictType,
+    TypeList,
+    TypeType,
+    UnboundType,
+    UnionType,
+    UnpackType,
+)
+
+from mypy_llmtracekit.names import CALLABLE_NAMES, CONCATENATE_NAMES, fullname_of, resolve_dotted
+from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+
+CODE = error_code(
+    "ltk-callable-ellipsis", "Callable[..., R] or bare Callable hides a signature"
+)
+
+ELLIPSIS_MESSAGE = (
+    '"Callable[..., R]" hides the parameter types; write Callable[P, R] with '
+    'P = ParamSpec("P"), or list the parameters: Callable[[int, str], R]'
+)
+BARE_MESSAGE = (
+    'Bare "Callable" hides the parameter and return types; write Callable[P, R] with '
+    'P = ParamSpec("P") and R = TypeVar("R"), or Callable[[int, str], R]'
+)
+
+
+def _alias_message(name: str) -> str:
+    return (
+        f'Type alias "{name}" is a callable with "..." parameters; define it with a '
+        f'ParamSpec: {name} = Callable[P, R] with P = ParamSpec("P")'
+    )
+
+
+def _bound_message(name: str) -> str:
+    return (
+        f'TypeVar "{name}" is bound by a callable with "..." parameters; '
+        "take the callable's parameters with a ParamSpec instead: Callable[P, R]"
+    )
+
+
+# --- written annotations (unanalysed types keep their positions) -------------
+
+
+def _scopes(ctx: ModuleContext, scope: Scope) -> list[SymbolTable]:
+    tables = [ctx.tree.names]
+    if scope.cls is not None:
+        tables.insert(0, scope.cls.info.names)
+    return tables
+
+
+def _resolves_to(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable]) -> str | None:
+    return fullname_of(resolve_dotted(t.name, tables, ctx.modules))
+
+
+def _hidden_params(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable]) -> str | None:
+    """Return the message if ``t`` is a callable type that hides its parameters."""
+    if _resolves_to(t, ctx, tables) not in CALLABLE_NAMES:
+        return None
+    if not t.args:
+        return BARE_MESSAGE
+    first = t.args[0]
+    if isinstance(first, EllipsisType):
+        return ELLIPSIS_MESSAGE
+    if (
+        isinstance(first, UnboundType)
+        and first.args
+        and isinstance(first.args[-1], EllipsisType)
+        and _resolves_to(first, ctx, tables) in CONCATENATE_NAMES
+    ):
+        return ELLIPSIS_MESSAGE
+    return None
+
+
+def _written(
+    t: Type | None, ctx: ModuleContext, tables: list[SymbolTable]
+) -> Iterator[tuple[Type, str]]:
+    """Yield (type, message) for every hidden-parameter callable inside ``t``."""
+    if t is None:
+        return
+    if isinstance(t, UnboundType):
+        message = _hidden_params(t, ctx, tables)
+        if message is not None:
+            yield t, message
+        children: list[Type] = list(t.args)
+    elif isinstance(t, (UnionType, TypeList)):
+        children = list(t.items)
+    elif isinstance(t, CallableType):
+        children = [*t.arg_types, t.ret_type]
+    else:
+        children = []
+    for child in children:
+        yield from _written(child, ctx, tables)
+
+
+def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
+    if not isinstance(func, FuncDef):
+        return
+    tables = _scopes(ctx, scope)
+    for found, message in _written(func.unanalyzed_type, ctx, tables):
+        ctx.report(CODE, message, found)
+
+
+# --- analysed definitions (aliases, TypeVars, casts) --------------------------
+
+
+def _hides(t: Type | None) -> bool:
+    """Return True if the analysed type ``t`` holds a callable with ``...`` parameters.
+
+    Other aliases are not entered: each is judged at its own definition.
+    """
+    if t is None or isinstance(t, TypeAliasType):
+        return False
+    if isinstance(t, CallableType):
+        if t.is_ellipsis_args:
+            return True
+        return any(_hides(a) for a in t.arg_types) or _hides(t.ret_type)
+    if isinstance(t, Instance):
+        return any(_hides(a) for a in t.args)
+    if isinstance(t, (UnionType, Overloaded)):
+        return any(_hides(i) for i in t.items)
+    if isinstance(t, TupleType):
+        return any(_hides(i) for i in t.items)
+    if isinstance(t, TypedDictType):
+        return any(_hides(i) for i in t.items.values())
+    if isinstance(t, (TypeType, UnpackType)):
+        return _hides(t.item if isinstance(t, TypeType) else t.type)
+    return False
+
+
+def _typevar_hides(expr: TypeVarLikeExpr) -> bool:
+    if _hides(expr.upper_bound) or _hides(expr.default):
+        return True
+    return isinstance(expr, TypeVarExpr) and any(_hides(v) for v in expr.values)
+
+
+def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
+    tables = _scopes(ctx, scope)
+    for found, message in _written(stmt.unanalyzed_type, ctx, tables):
+        ctx.report(CODE, message, found)
+    if len(stmt.lvalues) != 1 or not isinstance(stmt.lvalues[0], NameExpr):
+        return
+    name = stmt.lvalues[0].name
+    symbol = tables[0].get(name)
+    node = symbol.node if symbol is not None else None
+    if isinstance(node, TypeAlias) and node.line == stmt.line and _hides(node.target):
+        ctx.report(CODE, _alias_message(name), stmt.rvalue)
+        return
+    rvalue = stmt.rvalue
+    if (
+        isinstance(rvalue, CallExpr)
+        and isinstance(rvalue.analyzed, (TypeVarExpr, ParamSpecExpr))
+        and _typevar_hides(rvalue.analyzed)
+    ):
+        ctx.report(CODE, _bound_message(name), _typevar_argument(rvalue))
+
+
+def _typevar_argument(call: CallExpr) -> Expression:
+    """Point at the bound (or the first argument after the name)."""
+    for arg, arg_name in zip(call.args, call.arg_names):
+        if arg_name in ("bound", "default"):
+            return arg
+    return call.args[1] if len(call.args) > 1 else call
+
+
+def _check_type_alias(ctx: ModuleContext, stmt: TypeAliasStmt) -> None:
+    alias = stmt.alias_node
+    if alias is not None and _hides(alias.target):
+        ctx.report(CODE, _alias_message(stmt.name.name), stmt.value)
+
+
+def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
+    cast = call.analyzed
+    if isinstance(cast, CastExpr) and call.args and _hides(cast.type):
+        ctx.report(CODE, ELLIPSIS_MESSAGE, call.args[0])
+
+
+RULE = Rule(
+    code=CODE,
+    summary="Callable[..., R] or bare Callable written in checked code; use a ParamSpec",
+    doc=__doc__ or "",
+    on_function=_check_function,
+    on_assignment=_check_assignment,
+    on_type_alias=_check_type_alias,
+    on_call=_check_call,
+)
