@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from mypy.nodes import FUNC_NO_INFO, Decorator, FuncBase, SymbolNode, TypeInfo, Var
+from mypy.nodes import FUNC_NO_INFO, Decorator, FuncBase, SymbolNode, TypeAlias, TypeInfo, Var
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -83,7 +83,7 @@ def builtin_catalogue() -> Catalogue:
 
 
 def _canonical(node: SymbolNode) -> str | None:
-    if isinstance(node, (TypeInfo, FuncBase, Decorator, Var)):
+    if isinstance(node, (TypeInfo, FuncBase, Decorator, Var, TypeAlias)):
         return node.fullname
     return None
 
@@ -132,7 +132,8 @@ class BlockingApis:
     def _add(self, kind: str, name: str, canonical: str, node: SymbolNode | None) -> None:
         catalogue = builtin_catalogue()
         if kind == "function":
-            self._functions[canonical] = catalogue.functions[name]
+            # Two catalogue names for one API (open, io.open): the first one shows.
+            self._functions.setdefault(canonical, catalogue.functions[name])
         elif kind == "class":
             spec = catalogue.classes[name]
             self._classes[canonical] = spec

@@ -106,12 +106,14 @@ def is_code_enabled(chk: TypeChecker, code: ErrorCode) -> bool:
     return code.default_enabled
 
 
-def format_type(typ: Type, options: Options) -> str:
-    """Format a type for pasting: ``list[int]``, ``app.config.Settings | None``.
+def format_type(typ: Type, options: Options, module: str) -> str:
+    """Format a type for pasting into ``module``: ``list[int]``, ``app.config.Settings``.
 
-    Like mypy's own messages, but classes outside ``builtins`` keep their module.
+    Like mypy's own messages, but classes from other modules than ``builtins``
+    and ``module`` itself keep their module.
     """
-    names = {name for name in _class_names(typ) if not name.startswith("builtins.")}
+    local = ("builtins.", f"{module}.")
+    names = {name for name in _class_names(typ) if not name.startswith(local)}
     return format_type_inner(typ, 0, options, names)
 
 

@@ -96,7 +96,7 @@ def _check_name(ctx: ModuleContext, name_expr: NameExpr, value: Expression, fina
 
 
 def _message(ctx: ModuleContext, name: str, var: Var, final: bool) -> str:
-    shown = format_type(var.type, ctx.options) if var.type is not None else None
+    shown = format_type(var.type, ctx.options, ctx.tree.fullname) if var.type is not None else None
     annotation = (shown or "<type>") if not final else f"Final[{shown or '<type>'}]"
     inferred = f' (inferred "{shown}")' if shown is not None else ""
     return (
