@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mypy.checker import TypeChecker
+from mypy.errorcodes import ErrorCode
 from mypy.nodes import MypyFile, SymbolNode
 from mypy.options import Options
 from mypy.plugin import (
@@ -40,11 +41,9 @@ from mypy_llmtracekit.registry import RULES
 from mypy_llmtracekit.rule import Finding, ModuleContext, Rule, error_code
 from mypy_llmtracekit.walker import ModuleWalker
 
-INTERNAL = error_code(
+INTERNAL: ErrorCode = error_code(
     "ltk-internal", "mypy-llmtracekit could not finish checking a module (a plugin bug)"
 )
-
-_NO_HOOK = None
 
 
 class LlmTracekitPlugin(Plugin):
@@ -80,21 +79,21 @@ class LlmTracekitPlugin(Plugin):
         self, fullname: str
     ) -> Callable[[FunctionSigContext], FunctionLike] | None:
         self._observe()
-        return _NO_HOOK
+        return None
 
     def get_method_signature_hook(
         self, fullname: str
     ) -> Callable[[MethodSigContext], FunctionLike] | None:
         self._observe()
-        return _NO_HOOK
+        return None
 
     def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
         self._observe()
-        return _NO_HOOK
+        return None
 
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
         self._observe()
-        return _NO_HOOK
+        return None
 
     def get_additional_indirect_deps(self, file: MypyFile) -> set[str]:
         """After mypy checked ``file``: run the rules on it. Adds no dependency."""

@@ -63,9 +63,11 @@ from mypy.types import (
 )
 
 from mypy_llmtracekit.catalogue import Blocking
+from mypy.errorcodes import ErrorCode
+
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 
-CODE = error_code("ltk-blocking-io", "Blocking I/O call inside an async function")
+CODE: ErrorCode = error_code("ltk-blocking-io", "Blocking I/O call inside an async function")
 
 
 def receiver_classes(typ: ProperType | None) -> list[TypeInfo]:
@@ -82,8 +84,10 @@ def receiver_classes(typ: ProperType | None) -> list[TypeInfo]:
         return receiver_classes(get_proper_type(typ.item))
     if isinstance(typ, CallableType) and typ.is_type_obj():
         return [typ.type_object()]
-    if isinstance(typ, (LiteralType, TupleType)):
+    if isinstance(typ, LiteralType):
         return receiver_classes(typ.fallback)
+    if isinstance(typ, TupleType):
+        return receiver_classes(typ.partial_fallback)
     return []
 
 

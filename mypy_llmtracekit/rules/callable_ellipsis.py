@@ -66,9 +66,11 @@ from mypy.types import (
 )
 
 from mypy_llmtracekit.names import CALLABLE_NAMES, CONCATENATE_NAMES, fullname_of, resolve_dotted
+from mypy.errorcodes import ErrorCode
+
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 
-CODE = error_code(
+CODE: ErrorCode = error_code(
     "ltk-callable-ellipsis", "Callable[..., R] or bare Callable hides a signature"
 )
 

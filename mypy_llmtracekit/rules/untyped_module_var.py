@@ -43,9 +43,11 @@ from mypy.types import UnboundType
 
 from mypy_llmtracekit.compat import format_type
 from mypy_llmtracekit.obvious import is_obvious
+from mypy.errorcodes import ErrorCode
+
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
 
-CODE = error_code(
+CODE: ErrorCode = error_code(
     "ltk-untyped-module-var", "Module-level variable without annotation and not obvious"
 )
 

@@ -1,0 +1,78 @@
+"""Shared helpers: run the real mypy (and dmypy) on small projects in a temp dir."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PLUGIN_INI = "[mypy]\nplugins = mypy_llmtracekit\n"
+
+
+@dataclass
+class Result:
+    """What a mypy command printed and its exit status."""
+
+    status: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        """The diagnostic lines, without the summary line."""
+        return [
+            line
+            for line in self.stdout.splitlines()
+            if line and not line.startswith(("Found ", "Success:"))
+        ]
+
+
+@dataclass
+class Project:
+    """A throw-away project directory with helpers to run mypy in it."""
+
+    root: Path
+
+    def write(self, files: dict[str, str]) -> None:
+        """Write ``files`` (path -> source, dedented) below the project root."""
+        for name, text in files.items():
+            path = self.root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text).lstrip("\n"))
+
+    def run(self, tool: str, *args: str) -> Result:
+        """Run ``python -m <tool> args`` in the project directory."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MYPY")}
+        done = subprocess.run(
+            [sys.executable, "-m", tool, *args],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    def mypy(self, *args: str) -> Result:
+        """Run mypy with the project's own configuration."""
+        return self.run("mypy", "--no-error-summary", *args)
+
+    def wipe_cache(self) -> None:
+        """Remove mypy's cache, as on a fresh checkout."""
+        shutil.rmtree(self.root / ".mypy_cache", ignore_errors=True)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Project]:
+    """A fresh project directory; stops a daemon left running in it."""
+    proj = Project(tmp_path)
+    yield proj
+    if (tmp_path / ".dmypy.json").exists():
+        proj.run("mypy.dmypy", "stop")
