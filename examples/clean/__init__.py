@@ -1,0 +1,1 @@
+"""The same service as ../service, written the way the style guide asks."""

@@ -1,0 +1,1 @@
+"""An asyncio service that breaks each rule of mypy-llmtracekit (see ../clean for the fix)."""
