@@ -19,8 +19,10 @@ from mypy.nodes import (
     ClassDef,
     Context,
     Expression,
+    ExpressionStmt,
     FuncItem,
     MypyFile,
+    TryStmt,
     TypeAliasStmt,
 )
 from mypy.options import Options
@@ -98,7 +100,10 @@ class ModuleContext:
 AssignmentHandler = Callable[[ModuleContext, AssignmentStmt, Scope], None]
 CallHandler = Callable[[ModuleContext, CallExpr, Scope], None]
 FunctionHandler = Callable[[ModuleContext, FuncItem, Scope], None]
-TypeAliasHandler = Callable[[ModuleContext, TypeAliasStmt], None]
+TypeAliasHandler = Callable[[ModuleContext, TypeAliasStmt, Scope], None]
+ClassHandler = Callable[[ModuleContext, ClassDef, Scope], None]
+TryHandler = Callable[[ModuleContext, TryStmt, Scope], None]
+ExpressionStmtHandler = Callable[[ModuleContext, ExpressionStmt, Scope], None]
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,9 @@ class Rule:
     on_call: CallHandler | None = None
     on_function: FunctionHandler | None = None
     on_type_alias: TypeAliasHandler | None = None
+    on_class: ClassHandler | None = None
+    on_try: TryHandler | None = None
+    on_expression_stmt: ExpressionStmtHandler | None = None
 
     @property
     def name(self) -> str:

@@ -8,7 +8,8 @@ table is not entered (never a crash, at worst a missed finding).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TypeVar
 
 from mypy import nodes
 from mypy.nodes import (
@@ -17,28 +18,23 @@ from mypy.nodes import (
     CallExpr,
     ClassDef,
     Decorator,
+    ExpressionStmt,
     FuncDef,
+    FuncItem,
     LambdaExpr,
     Node,
     OverloadedFuncDef,
+    TryStmt,
     TypeAliasStmt,
 )
 
-from mypy_llmtracekit.rule import (
-    AssignmentHandler,
-    CallHandler,
-    FunctionHandler,
-    ModuleContext,
-    Rule,
-    Scope,
-    ScopeKind,
-    TypeAliasHandler,
-)
+from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind
 
 # Node class -> the attributes that hold its child nodes (a node, a list of
 # nodes, a list of (node, node) pairs, or None).
 _CHILDREN: dict[type[Node], tuple[str, ...]] = {
     nodes.ExpressionStmt: ("expr",),
+    nodes.AssignmentStmt: ("rvalue", "lvalues"),
     nodes.OperatorAssignmentStmt: ("lvalue", "rvalue"),
     nodes.WhileStmt: ("expr", "body", "else_body"),
     nodes.ForStmt: ("index", "expr", "body", "else_body"),
@@ -50,6 +46,8 @@ _CHILDREN: dict[type[Node], tuple[str, ...]] = {
     nodes.TryStmt: ("body", "types", "handlers", "else_body", "finally_body"),
     nodes.WithStmt: ("expr", "target", "body"),
     nodes.MatchStmt: ("subject", "guards", "bodies"),
+    nodes.Block: ("body",),
+    nodes.CallExpr: ("callee", "args"),
     nodes.MemberExpr: ("expr",),
     nodes.IndexExpr: ("base", "index"),
     nodes.OpExpr: ("left", "right"),
@@ -77,6 +75,48 @@ _CHILDREN: dict[type[Node], tuple[str, ...]] = {
     nodes.TypeApplication: ("expr",),
 }
 
+# Nodes that start a scope of their own: what runs inside them runs later.
+_NEW_SCOPE: tuple[type[Node], ...] = (FuncItem, ClassDef, Decorator, OverloadedFuncDef)
+
+N = TypeVar("N", bound=Node)
+
+
+def _narrowed(kind: type[N], visit: Callable[[N], None]) -> Callable[[Node], None]:
+    """Adapt a visitor of one node class to the walker's table of any node."""
+
+    def run(node: Node) -> None:
+        if isinstance(node, kind):
+            visit(node)
+
+    return run
+
+
+def _child_nodes(node: Node) -> Iterator[Node]:
+    for attribute in _CHILDREN.get(type(node), ()):
+        yield from _flatten(getattr(node, attribute, None))
+
+
+def _flatten(value: object) -> Iterator[Node]:
+    if isinstance(value, Node):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _flatten(item)
+
+
+def own_nodes(roots: Iterable[Node]) -> Iterator[Node]:
+    """Every reachable node under ``roots`` that runs in the same scope.
+
+    Nested functions, lambdas and classes are not entered.
+    """
+    stack = list(roots)[::-1]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NEW_SCOPE) or (isinstance(node, Block) and node.is_unreachable):
+            continue
+        yield node
+        stack.extend(list(_child_nodes(node))[::-1])
+
 
 class ModuleWalker:
     """Visit every reachable node of a module once, tracking the scope."""
@@ -84,63 +124,65 @@ class ModuleWalker:
     def __init__(self, ctx: ModuleContext, rules: Sequence[Rule]) -> None:
         self.ctx = ctx
         self.scope = Scope(ScopeKind.MODULE)
-        self.on_assignment: list[AssignmentHandler] = [
-            r.on_assignment for r in rules if r.on_assignment
-        ]
-        self.on_call: list[CallHandler] = [r.on_call for r in rules if r.on_call]
-        self.on_function: list[FunctionHandler] = [r.on_function for r in rules if r.on_function]
-        self.on_type_alias: list[TypeAliasHandler] = [
-            r.on_type_alias for r in rules if r.on_type_alias
-        ]
+        self.rules = rules
+        # Nodes that open a scope: visited by methods of the walker.
         self._special: dict[type[Node], Callable[[Node], None]] = {
-            Block: self._block,  # type: ignore[dict-item]
-            FuncDef: self._func_def,  # type: ignore[dict-item]
-            OverloadedFuncDef: self._overloaded,  # type: ignore[dict-item]
-            Decorator: self._decorator,  # type: ignore[dict-item]
-            LambdaExpr: self._lambda,  # type: ignore[dict-item]
-            ClassDef: self._class_def,  # type: ignore[dict-item]
-            AssignmentStmt: self._assignment,  # type: ignore[dict-item]
-            CallExpr: self._call,  # type: ignore[dict-item]
-            TypeAliasStmt: self._type_alias,  # type: ignore[dict-item]
+            Block: _narrowed(Block, self._block),
+            FuncDef: _narrowed(FuncDef, self._func_def),
+            OverloadedFuncDef: _narrowed(OverloadedFuncDef, self._overloaded),
+            Decorator: _narrowed(Decorator, self._decorator),
+            LambdaExpr: _narrowed(LambdaExpr, self._lambda),
+            ClassDef: _narrowed(ClassDef, self._class_def),
         }
+        # Nodes that rules watch: node class -> one callback running their handlers.
+        self._watched: dict[type[Node], Callable[[Node], None]] = {}
+        self._watch(AssignmentStmt, [r.on_assignment for r in rules if r.on_assignment])
+        self._watch(CallExpr, [r.on_call for r in rules if r.on_call])
+        self._watch(TryStmt, [r.on_try for r in rules if r.on_try])
+        self._watch(ExpressionStmt, [r.on_expression_stmt for r in rules if r.on_expression_stmt])
+        self._watch(TypeAliasStmt, [r.on_type_alias for r in rules if r.on_type_alias])
+
+    def _watch(
+        self, kind: type[N], handlers: list[Callable[[ModuleContext, N, Scope], None]]
+    ) -> None:
+        if not handlers:
+            return
+
+        def run(node: N) -> None:
+            for handler in handlers:
+                handler(self.ctx, node, self.scope)
+
+        self._watched[kind] = _narrowed(kind, run)
 
     def run(self) -> None:
         """Walk the whole module."""
         self._visit_all(self.ctx.tree.defs)
-
-    # --- generic traversal ------------------------------------------------------
 
     def _visit(self, node: Node) -> None:
         special = self._special.get(type(node))
         if special is not None:
             special(node)
             return
-        for attribute in _CHILDREN.get(type(node), ()):
-            self._visit_value(getattr(node, attribute, None))
-
-    def _visit_value(self, value: object) -> None:
-        if value is None:
-            return
-        if isinstance(value, Node):
-            self._visit(value)
-            return
-        if isinstance(value, (list, tuple)):
-            for item in value:
-                self._visit_value(item)
+        watched = self._watched.get(type(node))
+        if watched is not None:
+            watched(node)
+        for child in _child_nodes(node):
+            self._visit(child)
 
     def _visit_all(self, items: Iterable[Node]) -> None:
         for item in items:
             self._visit(item)
-
-    # --- nodes that change the scope or that rules watch ------------------------
 
     def _block(self, block: Block) -> None:
         if not block.is_unreachable:
             self._visit_all(block.body)
 
     def _class_def(self, cdef: ClassDef) -> None:
-        outer = self.scope
         self._visit_all(cdef.decorators)
+        for rule in self.rules:
+            if rule.on_class is not None:
+                rule.on_class(self.ctx, cdef, self.scope)
+        outer = self.scope
         self.scope = Scope(ScopeKind.CLASS, outer.function, cdef)
         self._block(cdef.defs)
         self.scope = outer
@@ -155,8 +197,9 @@ class ModuleWalker:
             self._visit(ovl.impl)
 
     def _func_def(self, func: FuncDef) -> None:
-        for handler in self.on_function:
-            handler(self.ctx, func, self.scope)
+        for rule in self.rules:
+            if rule.on_function is not None:
+                rule.on_function(self.ctx, func, self.scope)
         outer = self.scope
         self.scope = Scope(ScopeKind.FUNCTION, func, outer.cls)
         self._block(func.body)
@@ -167,19 +210,3 @@ class ModuleWalker:
         self.scope = Scope(ScopeKind.FUNCTION, expr, outer.cls)
         self._block(expr.body)
         self.scope = outer
-
-    def _assignment(self, stmt: AssignmentStmt) -> None:
-        for handler in self.on_assignment:
-            handler(self.ctx, stmt, self.scope)
-        self._visit(stmt.rvalue)
-        self._visit_all(stmt.lvalues)
-
-    def _call(self, call: CallExpr) -> None:
-        for handler in self.on_call:
-            handler(self.ctx, call, self.scope)
-        self._visit(call.callee)
-        self._visit_all(call.args)
-
-    def _type_alias(self, stmt: TypeAliasStmt) -> None:
-        for handler in self.on_type_alias:
-            handler(self.ctx, stmt)

@@ -222,7 +222,7 @@ def _typevar_argument(call: CallExpr) -> Expression:
     return call.args[1] if len(call.args) > 1 else call
 
 
-def _check_type_alias(ctx: ModuleContext, stmt: TypeAliasStmt) -> None:
+def _check_type_alias(ctx: ModuleContext, stmt: TypeAliasStmt, scope: Scope) -> None:
     alias = stmt.alias_node
     if alias is not None and _hides(alias.target):
         ctx.report(CODE, _alias_message(stmt.name.name), stmt.value)
