@@ -34,6 +34,9 @@ INI_SECTION = "mypy_llmtracekit"
 TOML_TABLE = "tool.mypy_llmtracekit"
 
 _DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
+_SQL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?")
+_SQL_PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+_SETTING_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 _API_NAME_HELP = (
     "a list of dotted names with a module, e.g. time.sleep, mylib.Client (every method) "
     "or mylib.Client.fetch"
@@ -48,18 +51,56 @@ class Settings:
     blocking_io_extra: tuple[str, ...] = ()
     # APIs that ltk-blocking-io must never flag, even if the catalogue lists them.
     blocking_io_exempt: tuple[str, ...] = ()
-    # Callables whose result makes a module variable's type obvious.
+    # Callables whose result makes a variable's or attribute's type obvious.
     obvious_calls: tuple[str, ...] = ()
+    # The project's helpers that create background tasks (ltk-background-task).
+    background_task_helper: tuple[str, ...] = ()
+    # More DB connection classes whose queries the SQL rules check.
+    sql_classes: tuple[str, ...] = ()
+    # Tables the SQL rules never flag (e.g. tables without an account column).
+    sql_exempt_tables: tuple[str, ...] = ()
+    # The prefix of the per-account views SELECTs must read.
+    sql_view_prefix: str = "account_"
+    # The setting INSERTs must take the account from: CURRENT_SETTING('<this>').
+    sql_account_setting: str = "olly.account_id"
 
     def fingerprint(self) -> dict[str, Any]:
         """Return a JSON-ready view; mypy stores it in its cache to detect changes."""
-        return {f.name: list(getattr(self, f.name)) for f in fields(self)}
+        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
 
 
-_KEY_HELP: dict[str, str] = {
-    "blocking_io_extra": _API_NAME_HELP,
-    "blocking_io_exempt": _API_NAME_HELP,
-    "obvious_calls": "a list of dotted names of functions or classes, e.g. app.settings.load",
+def _jsonable(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+@dataclass(frozen=True)
+class _Key:
+    """How one setting is written and checked."""
+
+    is_list: bool
+    pattern: re.Pattern[str]
+    help: str
+
+
+_KEYS: dict[str, _Key] = {
+    "blocking_io_extra": _Key(True, _DOTTED_NAME, _API_NAME_HELP),
+    "blocking_io_exempt": _Key(True, _DOTTED_NAME, _API_NAME_HELP),
+    "obvious_calls": _Key(
+        True, _DOTTED_NAME, "a list of dotted names of functions or classes, e.g. app.settings.load"
+    ),
+    "background_task_helper": _Key(
+        True, _DOTTED_NAME, "a list of dotted names of functions, e.g. common.tasks.create_background_task"
+    ),
+    "sql_classes": _Key(
+        True, _DOTTED_NAME, "a list of dotted class names, e.g. common.db.DBConnection"
+    ),
+    "sql_exempt_tables": _Key(
+        True, _SQL_NAME, "a list of table names, optionally schema-qualified, e.g. migrations"
+    ),
+    "sql_view_prefix": _Key(False, _SQL_PREFIX, "one SQL identifier prefix, e.g. account_"),
+    "sql_account_setting": _Key(
+        False, _SETTING_NAME, "one PostgreSQL setting name, e.g. olly.account_id"
+    ),
 }
 
 
@@ -102,33 +143,42 @@ def _read_ini(path: Path) -> dict[str, object]:
         raise ConfigError(f"{path}: cannot read [{INI_SECTION}]: {exc}") from exc
     if not parser.has_section(INI_SECTION):
         return {}
-    return {key: _split_ini_list(value) for key, value in parser.items(INI_SECTION)}
+    return {key: _ini_value(key, value) for key, value in parser.items(INI_SECTION)}
 
 
-def _split_ini_list(value: str) -> list[str]:
+def _ini_value(key: str, value: str) -> object:
+    """In an ini file every value is text: lists are comma- or newline-separated."""
+    spec = _KEYS.get(key)
+    if spec is not None and not spec.is_list:
+        return value.strip()
     return [item.strip() for item in re.split(r"[,\n]", value) if item.strip()]
 
 
 def _build(path: Path, raw: dict[str, object]) -> Settings:
     section = f"[{TOML_TABLE}]" if path.suffix == ".toml" else f"[{INI_SECTION}]"
-    values: dict[str, tuple[str, ...]] = {}
+    values: dict[str, Any] = {}
     for key, value in raw.items():
-        allowed = _KEY_HELP.get(key)
-        if allowed is None:
-            known = ", ".join(sorted(_KEY_HELP))
+        spec = _KEYS.get(key)
+        if spec is None:
+            known = ", ".join(sorted(_KEYS))
             raise ConfigError(f"{path}: {section} unknown key {key!r}; allowed keys: {known}")
-        values[key] = _dotted_names(path, section, key, value, allowed)
+        where = f"{path}: {section} {key}"
+        values[key] = _checked_list(where, value, spec) if spec.is_list else _checked(where, value, spec)
     return Settings(**values)
 
 
-def _dotted_names(
-    path: Path, section: str, key: str, value: object, allowed: str
-) -> tuple[str, ...]:
+def _checked(where: str, value: object, spec: _Key) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: expected {spec.help}; got {value!r}")
+    if not spec.pattern.fullmatch(value):
+        raise ConfigError(f"{where}: {value!r} is not valid; expected {spec.help}")
+    return value
+
+
+def _checked_list(where: str, value: object, spec: _Key) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{path}: {section} {key}: expected {allowed}; got {value!r}")
+        raise ConfigError(f"{where}: expected {spec.help}; got {value!r}")
     for item in value:
-        if not _DOTTED_NAME.fullmatch(item):
-            raise ConfigError(
-                f"{path}: {section} {key}: {item!r} is not a dotted name; expected {allowed}"
-            )
+        if not spec.pattern.fullmatch(item):
+            raise ConfigError(f"{where}: {item!r} is not valid; expected {spec.help}")
     return tuple(value)

@@ -17,8 +17,11 @@ How the rules reach mypy (see ARCHITECTURE.md for the full argument):
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from mypy.checker import TypeChecker
@@ -39,6 +42,7 @@ from mypy_llmtracekit import __version__, compat, config
 from mypy_llmtracekit.catalogue import BlockingApis
 from mypy_llmtracekit.registry import RULES
 from mypy_llmtracekit.rule import Finding, ModuleContext, Rule, error_code
+from mypy_llmtracekit.sql import DEFAULT_SQL_CLASSES
 from mypy_llmtracekit.walker import ModuleWalker
 
 INTERNAL: ErrorCode = error_code(
@@ -52,7 +56,7 @@ class LlmTracekitPlugin(Plugin):
     def __init__(self, options: Options) -> None:
         super().__init__(options)
         try:
-            self.settings = config.load(options.config_file)
+            self.settings: config.Settings = config.load(options.config_file)
         except config.ConfigError as exc:
             print(f"mypy: error: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
@@ -62,7 +66,8 @@ class LlmTracekitPlugin(Plugin):
         self._blocking = BlockingApis(
             self._lookup, self.settings.blocking_io_extra, self.settings.blocking_io_exempt
         )
-        self._obvious_calls: dict[str, str] = {}
+        # Names from the settings, resolved to mypy's full names once known.
+        self._canonical: dict[str, str] = {}
 
     # --- plugin API -----------------------------------------------------------
 
@@ -73,7 +78,11 @@ class LlmTracekitPlugin(Plugin):
             self._reporter.replay(compat.errors_of(self._last_checker))
 
     def report_config_data(self, ctx: ReportConfigContext) -> Any:
-        return {"version": __version__, "settings": self.settings.fingerprint()}
+        return {
+            "version": __version__,
+            "code": _code_fingerprint(),
+            "settings": self.settings.fingerprint(),
+        }
 
     def get_function_signature_hook(
         self, fullname: str
@@ -100,7 +109,8 @@ class LlmTracekitPlugin(Plugin):
         chk = self._checkers.pop(file.fullname, None)
         try:
             self._check_module(file, chk)
-        except Exception as exc:  # noqa: BLE001 - a plugin bug must never crash mypy
+        # A plugin bug must never crash mypy: it becomes one ltk-internal error.
+        except Exception as exc:  # type: ignore[ltk-broad-except]
             self._report_internal(file, chk, exc)
         return set()
 
@@ -148,7 +158,9 @@ class LlmTracekitPlugin(Plugin):
             options=options,
             settings=self.settings,
             blocking=self._blocking,
-            obvious_calls=self._resolved_obvious_calls(),
+            obvious_calls=self._resolved(self.settings.obvious_calls),
+            task_helpers=self._resolved(self.settings.background_task_helper),
+            sql_classes=self._resolved((*DEFAULT_SQL_CLASSES, *self.settings.sql_classes)),
             _type_of=(lambda expr: compat.expression_type(chk, expr)) if chk else _untyped,
         )
         ModuleWalker(ctx, rules).run()
@@ -179,14 +191,30 @@ class LlmTracekitPlugin(Plugin):
     def _is_loaded(self, package: str) -> bool:
         return self._modules is not None and package in self._modules
 
-    def _resolved_obvious_calls(self) -> frozenset[str]:
-        for name in self.settings.obvious_calls:
-            if name not in self._obvious_calls:
-                node = self._lookup(name) if self._is_loaded(name.partition(".")[0]) else None
+    def _resolved(self, names: tuple[str, ...]) -> frozenset[str]:
+        """Full names of ``names`` as mypy knows them (a name as written stays too)."""
+        found: set[str] = set(names)
+        for name in names:
+            canonical = self._canonical.get(name)
+            if canonical is None and self._is_loaded(name.partition(".")[0]):
+                node = self._lookup(name)
                 if node is not None and node.fullname:
-                    self._obvious_calls[name] = node.fullname
-        return frozenset(self._obvious_calls.values()) | frozenset(self.settings.obvious_calls)
+                    canonical = self._canonical[name] = node.fullname
+            if canonical is not None:
+                found.add(canonical)
+        return frozenset(found)
 
 
 def _untyped(expr: object) -> None:
     return None
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """A hash of the plugin's own files: a changed rule invalidates mypy's cache too."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.toml")]):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -8,12 +8,38 @@ type-checked it, through the ``get_additional_indirect_deps`` hook (see
 from __future__ import annotations
 
 from mypy_llmtracekit.rule import Rule
-from mypy_llmtracekit.rules import blocking_io, callable_ellipsis, untyped_module_var
+from mypy_llmtracekit.rules import (
+    background_task,
+    blocking_io,
+    broad_except,
+    callable_any,
+    callable_ellipsis,
+    missing_param_annotation,
+    missing_return_annotation,
+    namespace_class,
+    optional_union,
+    sql_account_insert,
+    sql_account_view,
+    type_alias_name,
+    untyped_attribute,
+    untyped_module_var,
+)
 
 RULES: tuple[Rule, ...] = (
     callable_ellipsis.RULE,
     blocking_io.RULE,
     untyped_module_var.RULE,
+    untyped_attribute.RULE,
+    missing_param_annotation.RULE,
+    missing_return_annotation.RULE,
+    namespace_class.RULE,
+    broad_except.RULE,
+    background_task.RULE,
+    sql_account_view.RULE,
+    sql_account_insert.RULE,
+    type_alias_name.RULE,
+    callable_any.RULE,
+    optional_union.RULE,
 )
 
 RULES_BY_CODE: dict[str, Rule] = {rule.name: rule for rule in RULES}

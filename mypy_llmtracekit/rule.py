@@ -82,6 +82,10 @@ class ModuleContext:
     blocking: BlockingApis
     # Full names of the calls configured in ``obvious_calls``, resolved.
     obvious_calls: frozenset[str]
+    # Full names of the configured background-task helpers, resolved.
+    task_helpers: frozenset[str]
+    # Full names of the DB classes whose queries the SQL rules judge, resolved.
+    sql_classes: frozenset[str]
     _type_of: Callable[[Expression], Type | None]
     findings: list[Finding] = field(default_factory=list)
 
@@ -95,6 +99,10 @@ class ModuleContext:
     def report(self, code: ErrorCode, message: str, node: Context) -> None:
         """Record a finding at ``node``'s location."""
         self.findings.append((code, message, Location.of(node)))
+
+    def report_at(self, code: ErrorCode, message: str, line: int) -> None:
+        """Record a finding for a whole line (for nodes mypy keeps no position of)."""
+        self.findings.append((code, message, Location(line, 0, line, 1)))
 
 
 AssignmentHandler = Callable[[ModuleContext, AssignmentStmt, Scope], None]

@@ -43,6 +43,13 @@ def test_pyproject_table(tmp_path: Path) -> None:
     assert config.load(str(toml)).blocking_io_exempt == ("time.sleep",)
 
 
+def test_single_values_are_not_split(tmp_path: Path) -> None:
+    ini = tmp_path / "mypy.ini"
+    ini.write_text("[mypy_llmtracekit]\nsql_view_prefix = tenant_\nsql_account_setting = app.tenant\n")
+    settings = config.load(str(ini))
+    assert (settings.sql_view_prefix, settings.sql_account_setting) == ("tenant_", "app.tenant")
+
+
 def test_fingerprint_changes_with_settings() -> None:
     assert config.Settings().fingerprint() != config.Settings(obvious_calls=("a.b",)).fingerprint()
 
@@ -54,13 +61,14 @@ def test_fingerprint_changes_with_settings() -> None:
             "mypy.ini",
             PLUGIN_INI + "[mypy_llmtracekit]\nblocking_io_extras = a.b\n",
             "mypy: error: mypy.ini: [mypy_llmtracekit] unknown key 'blocking_io_extras'; "
-            "allowed keys: blocking_io_exempt, blocking_io_extra, obvious_calls",
+            "allowed keys: background_task_helper, blocking_io_exempt, blocking_io_extra, "
+            "obvious_calls, sql_account_setting, sql_classes, sql_exempt_tables, sql_view_prefix",
         ),
         (
             "mypy.ini",
             PLUGIN_INI + "[mypy_llmtracekit]\nblocking_io_exempt = time.sleep, sleep\n",
-            "mypy: error: mypy.ini: [mypy_llmtracekit] blocking_io_exempt: 'sleep' is not a "
-            "dotted name; expected a list of dotted names with a module, e.g. time.sleep, "
+            "mypy: error: mypy.ini: [mypy_llmtracekit] blocking_io_exempt: 'sleep' is not "
+            "valid; expected a list of dotted names with a module, e.g. time.sleep, "
             "mylib.Client (every method) or mylib.Client.fetch",
         ),
         (
@@ -83,8 +91,21 @@ def test_fingerprint_changes_with_settings() -> None:
             '[tool.mypy]\nplugins = ["mypy_llmtracekit"]\n'
             '[tool.mypy_llmtracekit]\nblocking_io_extra = ["lib..Client"]\n',
             "mypy: error: pyproject.toml: [tool.mypy_llmtracekit] blocking_io_extra: "
-            "'lib..Client' is not a dotted name; expected a list of dotted names with a module, "
+            "'lib..Client' is not valid; expected a list of dotted names with a module, "
             "e.g. time.sleep, mylib.Client (every method) or mylib.Client.fetch",
+        ),
+        (
+            "mypy.ini",
+            PLUGIN_INI + "[mypy_llmtracekit]\nsql_view_prefix = account views\n",
+            "mypy: error: mypy.ini: [mypy_llmtracekit] sql_view_prefix: 'account views' is not "
+            "valid; expected one SQL identifier prefix, e.g. account_",
+        ),
+        (
+            "pyproject.toml",
+            '[tool.mypy]\nplugins = ["mypy_llmtracekit"]\n'
+            '[tool.mypy_llmtracekit]\nsql_account_setting = ["olly.account_id"]\n',
+            "mypy: error: pyproject.toml: [tool.mypy_llmtracekit] sql_account_setting: expected "
+            "one PostgreSQL setting name, e.g. olly.account_id; got ['olly.account_id']",
         ),
     ],
 )

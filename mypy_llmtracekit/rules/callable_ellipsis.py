@@ -65,7 +65,8 @@ from mypy.types import (
     UnpackType,
 )
 
-from mypy_llmtracekit.names import CALLABLE_NAMES, CONCATENATE_NAMES, fullname_of, resolve_dotted
+from mypy_llmtracekit.names import CALLABLE_NAMES, CONCATENATE_NAMES
+from mypy_llmtracekit.written import all_written, resolved, scope_tables
 from mypy.errorcodes import ErrorCode
 
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
@@ -101,20 +102,9 @@ def _bound_message(name: str) -> str:
 # --- written annotations (unanalysed types keep their positions) -------------
 
 
-def _scopes(ctx: ModuleContext, scope: Scope) -> list[SymbolTable]:
-    tables = [ctx.tree.names]
-    if scope.cls is not None:
-        tables.insert(0, scope.cls.info.names)
-    return tables
-
-
-def _resolves_to(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable]) -> str | None:
-    return fullname_of(resolve_dotted(t.name, tables, ctx.modules))
-
-
 def _hidden_params(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable]) -> str | None:
     """Return the message if ``t`` is a callable type that hides its parameters."""
-    if _resolves_to(t, ctx, tables) not in CALLABLE_NAMES:
+    if resolved(t, ctx, tables) not in CALLABLE_NAMES:
         return None
     if not t.args:
         return BARE_MESSAGE
@@ -125,7 +115,7 @@ def _hidden_params(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable]
         isinstance(first, UnboundType)
         and first.args
         and isinstance(first.args[-1], EllipsisType)
-        and _resolves_to(first, ctx, tables) in CONCATENATE_NAMES
+        and resolved(first, ctx, tables) in CONCATENATE_NAMES
     ):
         return ELLIPSIS_MESSAGE
     return None
@@ -135,27 +125,17 @@ def _written(
     t: Type | None, ctx: ModuleContext, tables: list[SymbolTable]
 ) -> Iterator[tuple[Type, str]]:
     """Yield (type, message) for every hidden-parameter callable inside ``t``."""
-    if t is None:
-        return
-    if isinstance(t, UnboundType):
-        message = _hidden_params(t, ctx, tables)
-        if message is not None:
-            yield t, message
-        children: list[Type] = list(t.args)
-    elif isinstance(t, (UnionType, TypeList)):
-        children = list(t.items)
-    elif isinstance(t, CallableType):
-        children = [*t.arg_types, t.ret_type]
-    else:
-        children = []
-    for child in children:
-        yield from _written(child, ctx, tables)
+    for written in all_written(t):
+        if isinstance(written, UnboundType):
+            message = _hidden_params(written, ctx, tables)
+            if message is not None:
+                yield written, message
 
 
 def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
     if not isinstance(func, FuncDef):
         return
-    tables = _scopes(ctx, scope)
+    tables = scope_tables(ctx, scope)
     for found, message in _written(func.unanalyzed_type, ctx, tables):
         ctx.report(CODE, message, found)
 
@@ -194,7 +174,7 @@ def _typevar_hides(expr: TypeVarLikeExpr) -> bool:
 
 
 def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
-    tables = _scopes(ctx, scope)
+    tables = scope_tables(ctx, scope)
     for found, message in _written(stmt.unanalyzed_type, ctx, tables):
         ctx.report(CODE, message, found)
     if len(stmt.lvalues) != 1 or not isinstance(stmt.lvalues[0], NameExpr):

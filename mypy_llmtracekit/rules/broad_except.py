@@ -1,0 +1,114 @@
+"""ltk-broad-except: ``except Exception`` (or ``BaseException``) that does not re-raise.
+
+What it catches
+    An ``except`` clause whose caught type resolves to ``Exception`` or
+    ``BaseException``, directly, through an alias (``Broad = Exception``), a
+    variable or a tuple (``except (ValueError, Exception)``), or a bare
+    ``except:``, when the handler does not re-raise.
+
+Left alone
+    A handler that re-raises (``raise`` or ``raise ... from err``); specific
+    exceptions; ``except*`` groups of specific exceptions.
+
+Why a syntax-only linter cannot
+    ``except ERRORS:`` is broad only if ``ERRORS`` holds ``Exception``; ruff's
+    BLE001 reads the name, not what it refers to.
+
+Bad::
+
+    try:
+        payload = decode(raw)
+    except Exception:
+        payload = None
+
+Good::
+
+    try:
+        payload = decode(raw)
+    except (ValueError, KeyError):
+        payload = None
+"""
+
+from __future__ import annotations
+
+from mypy.errorcodes import ErrorCode
+from mypy.nodes import Block, Expression, RaiseStmt, RefExpr, TryStmt, TypeInfo
+from mypy.types import (
+    CallableType,
+    Instance,
+    ProperType,
+    TupleType,
+    TypeType,
+    UnionType,
+    get_proper_type,
+)
+
+from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.walker import own_nodes
+
+CODE: ErrorCode = error_code(
+    "ltk-broad-except", "except Exception/BaseException that does not re-raise"
+)
+
+BROAD = {"builtins.Exception": "Exception", "builtins.BaseException": "BaseException"}
+
+
+def caught_classes(typ: ProperType | None) -> list[str]:
+    """Full names of the exception classes a handler's type expression stands for."""
+    if typ is None:
+        return []
+    if isinstance(typ, CallableType) and typ.is_type_obj():
+        return [typ.type_object().fullname]
+    if isinstance(typ, TypeType) and isinstance(typ.item, Instance):
+        return [typ.item.type.fullname]
+    if isinstance(typ, TupleType):
+        return [name for item in typ.items for name in caught_classes(get_proper_type(item))]
+    if isinstance(typ, UnionType):
+        return [name for item in typ.items for name in caught_classes(get_proper_type(item))]
+    if isinstance(typ, Instance) and typ.type.fullname == "builtins.tuple" and typ.args:
+        return caught_classes(get_proper_type(typ.args[0]))
+    return []
+
+
+def _caught(ctx: ModuleContext, expr: Expression | None) -> list[str]:
+    if expr is None:
+        return ["builtins.BaseException"]
+    names = caught_classes(ctx.type_of(expr))
+    if not names and isinstance(expr, RefExpr) and isinstance(expr.node, TypeInfo):
+        names = [expr.node.fullname]  # the body was not type-checked
+    return names
+
+
+def _reraises(handler: Block) -> bool:
+    return any(isinstance(node, RaiseStmt) for node in own_nodes(handler.body))
+
+
+def _bare_except_line(stmt: TryStmt, index: int) -> int:
+    """mypy keeps no position for a bare ``except:``: it follows the previous block."""
+    previous = stmt.body if index == 0 else stmt.handlers[index - 1]
+    end = previous.end_line if previous.end_line is not None else stmt.handlers[index].line - 1
+    return end + 1
+
+
+def _check_try(ctx: ModuleContext, stmt: TryStmt, scope: Scope) -> None:
+    for index, (expr, handler) in enumerate(zip(stmt.types, stmt.handlers)):
+        broad = [BROAD[name] for name in _caught(ctx, expr) if name in BROAD]
+        if not broad or _reraises(handler):
+            continue
+        written = "everything (bare except)" if expr is None else f'"{broad[0]}"'
+        message = (
+            f"Catching {written} without re-raising hides bugs; catch the specific "
+            "exceptions (e.g. except (ValueError, KeyError):) or re-raise"
+        )
+        if expr is not None:
+            ctx.report(CODE, message, expr)
+        else:
+            ctx.report_at(CODE, message, _bare_except_line(stmt, index))
+
+
+RULE = Rule(
+    code=CODE,
+    summary="except Exception/BaseException (resolved through aliases and tuples) that swallows",
+    doc=__doc__ or "",
+    on_try=_check_try,
+)

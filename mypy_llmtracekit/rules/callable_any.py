@@ -1,0 +1,81 @@
+"""ltk-callable-any (opt-in): explicit ``Any`` among a ``Callable``'s parameter types.
+
+What it catches
+    ``Callable[[Any, int], R]`` written in an annotation: the guide asks for real
+    parameter types (or a ``ParamSpec``) when the signature is known.
+    Off by default; enable it with ``enable_error_code = ltk-callable-any``.
+
+Why a syntax-only linter cannot
+    ``Any`` and ``Callable`` may be imported under any name (``t.Any``,
+    ``from collections.abc import Callable as Fn``); the plugin resolves both.
+
+Bad::
+
+    def on_event(handler: Callable[[Any], None]) -> None: ...
+
+Good::
+
+    def on_event(handler: Callable[[Event], None]) -> None: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mypy.errorcodes import ErrorCode
+from mypy.nodes import AssignmentStmt, FuncDef, FuncItem, SymbolTable
+from mypy.types import Type, TypeList, UnboundType
+
+from mypy_llmtracekit.names import CALLABLE_NAMES
+from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.written import all_written, resolved, scope_tables, spell
+
+CODE: ErrorCode = error_code(
+    "ltk-callable-any", "Explicit Any among a Callable's parameter types", default_enabled=False
+)
+ANY_NAMES = frozenset({"typing.Any", "typing_extensions.Any"})
+
+
+def _any_params(
+    t: Type | None, ctx: ModuleContext, tables: list[SymbolTable]
+) -> Iterator[UnboundType]:
+    for written in all_written(t):
+        if not isinstance(written, UnboundType) or not written.args:
+            continue
+        params = written.args[0]
+        if not isinstance(params, TypeList) or resolved(written, ctx, tables) not in CALLABLE_NAMES:
+            continue
+        if any(
+            isinstance(p, UnboundType) and resolved(p, ctx, tables) in ANY_NAMES
+            for p in params.items
+        ):
+            yield written
+
+
+def _report(ctx: ModuleContext, found: UnboundType) -> None:
+    ctx.report(
+        CODE,
+        f'"{spell(found)}" takes "Any" parameters; write the real parameter types, '
+        'or Callable[P, R] with P = ParamSpec("P")',
+        found,
+    )
+
+
+def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
+    if isinstance(func, FuncDef):
+        for found in _any_params(func.unanalyzed_type, ctx, scope_tables(ctx, scope)):
+            _report(ctx, found)
+
+
+def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
+    for found in _any_params(stmt.unanalyzed_type, ctx, scope_tables(ctx, scope)):
+        _report(ctx, found)
+
+
+RULE = Rule(
+    code=CODE,
+    summary="Explicit Any among a Callable's parameter types (opt-in)",
+    doc=__doc__ or "",
+    on_function=_check_function,
+    on_assignment=_check_assignment,
+)

@@ -1,0 +1,117 @@
+"""ltk-namespace-class: a class used only as a namespace.
+
+What it catches
+    A class with no instance state whose members are only static methods, class
+    methods and constants: the style guide wants module-level functions and
+    constants instead.
+
+Left alone
+    Classes with any instance method or property, ``__init__``, or an annotated
+    attribute that is not ``Final``/``ClassVar`` (it declares instance state);
+    Protocols, ABCs, Enums, TypedDicts, NamedTuples, dataclasses (and attrs
+    classes), exceptions, pydantic models, and any class with a base other than
+    ``object`` (it takes part in a hierarchy); empty classes (markers).
+
+Why a syntax-only linter cannot
+    Whether a base is ``Protocol``, an ABC, an Enum or a pydantic model, and
+    whether a decorator is ``staticmethod``, is decided by what the names resolve
+    to, through aliases and re-exports.
+
+Bad::
+
+    class ArtifactUtils:
+        @staticmethod
+        async def read_from_s3(key: str) -> dict[str, str]: ...
+
+Good::
+
+    async def read_object_from_s3(key: str) -> dict[str, str]: ...
+"""
+
+from __future__ import annotations
+
+from mypy.errorcodes import ErrorCode
+from mypy.nodes import (
+    AssignmentStmt,
+    ClassDef,
+    Decorator,
+    ExpressionStmt,
+    FuncDef,
+    NameExpr,
+    OverloadedFuncDef,
+    PassStmt,
+    Statement,
+    StrExpr,
+    TypeInfo,
+    Var,
+)
+
+from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+
+CODE: ErrorCode = error_code(
+    "ltk-namespace-class", "Class used only as a namespace of static methods and constants"
+)
+
+
+
+def _takes_part_in_a_hierarchy(info: TypeInfo) -> bool:
+    if info.is_protocol or info.is_enum or info.is_abstract:
+        return True
+    if info.typeddict_type is not None or info.tuple_type is not None:
+        return True
+    if "dataclass" in info.metadata or "attrs" in info.metadata:
+        return True
+    if info.declared_metaclass is not None:
+        return True
+    return any(base.type.fullname != "builtins.object" for base in info.bases)
+
+
+def _member_kind(stmt: Statement) -> str | None:
+    """'function' for static/class methods, 'constant', 'other', or None (neutral)."""
+    if isinstance(stmt, Decorator):
+        return "function" if stmt.func.is_static or stmt.func.is_class else "other"
+    if isinstance(stmt, (FuncDef, OverloadedFuncDef)):
+        return "function" if stmt.is_static or stmt.is_class else "other"
+    if isinstance(stmt, AssignmentStmt):
+        # An annotated attribute declares what instances hold (state), unless it
+        # is Final or a ClassVar.
+        if stmt.unanalyzed_type is not None and not stmt.is_final_def:
+            return "constant" if _is_classvar(stmt) else "other"
+        return "constant"
+    if isinstance(stmt, PassStmt) or (
+        isinstance(stmt, ExpressionStmt) and isinstance(stmt.expr, StrExpr)
+    ):
+        return None
+    if isinstance(stmt, ClassDef):
+        return None
+    return "other"
+
+
+def _is_classvar(stmt: AssignmentStmt) -> bool:
+    return any(
+        isinstance(lvalue, NameExpr) and isinstance(lvalue.node, Var) and lvalue.node.is_classvar
+        for lvalue in stmt.lvalues
+    )
+
+
+def _check_class(ctx: ModuleContext, cdef: ClassDef, scope: Scope) -> None:
+    info = cdef.info
+    if _takes_part_in_a_hierarchy(info) or cdef.decorators:
+        return
+    kinds = {_member_kind(stmt) for stmt in cdef.defs.body} - {None}
+    if not kinds or "other" in kinds:
+        return
+    ctx.report(
+        CODE,
+        f'Class "{cdef.name}" is only a namespace (no instance state; only static/class '
+        "methods and constants); use module-level functions and constants instead",
+        cdef,
+    )
+
+
+RULE = Rule(
+    code=CODE,
+    summary="Class used only as a namespace (no state, only static/class methods and constants)",
+    doc=__doc__ or "",
+    on_class=_check_class,
+)

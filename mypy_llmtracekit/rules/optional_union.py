@@ -1,0 +1,79 @@
+"""ltk-optional-union (opt-in): ``Optional[X]`` / ``Union[X, Y]`` where ``X | None`` / ``X | Y`` is meant.
+
+What it catches
+    ``Optional[...]`` and ``Union[...]`` written in annotations, under any import
+    form (``typing.Optional``, ``t.Union``, an alias). The message gives the PEP
+    604 spelling. Off by default; enable it with
+    ``enable_error_code = ltk-optional-union``.
+
+Why a syntax-only linter cannot
+    ruff's UP007 sees the name; the plugin knows that ``Opt`` was imported as
+    ``typing.Optional`` and leaves a project class named ``Optional`` alone.
+
+Bad::
+
+    def get_user(user_id: Optional[str]) -> Union[UserRead, None]: ...
+
+Good::
+
+    def get_user(user_id: str | None) -> UserRead | None: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mypy.errorcodes import ErrorCode
+from mypy.nodes import AssignmentStmt, FuncDef, FuncItem, SymbolTable
+from mypy.types import Type, UnboundType
+
+from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.written import all_written, resolved, scope_tables, spell
+
+CODE: ErrorCode = error_code(
+    "ltk-optional-union", "Optional[X]/Union[X, Y] instead of X | None / X | Y", default_enabled=False
+)
+OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+
+
+def _pep604(t: UnboundType, name: str) -> str:
+    items = [spell(a) for a in t.args]
+    if name in OPTIONAL:
+        items.append("None")
+    return " | ".join(items)
+
+
+def _old_unions(
+    t: Type | None, ctx: ModuleContext, tables: list[SymbolTable]
+) -> Iterator[tuple[UnboundType, str]]:
+    for written in all_written(t):
+        if not isinstance(written, UnboundType) or not written.args:
+            continue
+        name = resolved(written, ctx, tables)
+        if name in OPTIONAL or name in UNION:
+            yield written, _pep604(written, name)
+
+
+def _report(ctx: ModuleContext, found: UnboundType, better: str) -> None:
+    ctx.report(CODE, f'Write "{better}" instead of "{spell(found)}" (PEP 604)', found)
+
+
+def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
+    if isinstance(func, FuncDef):
+        for found, better in _old_unions(func.unanalyzed_type, ctx, scope_tables(ctx, scope)):
+            _report(ctx, found, better)
+
+
+def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
+    for found, better in _old_unions(stmt.unanalyzed_type, ctx, scope_tables(ctx, scope)):
+        _report(ctx, found, better)
+
+
+RULE = Rule(
+    code=CODE,
+    summary="Optional[X] / Union[X, Y] where X | None / X | Y is meant (opt-in)",
+    doc=__doc__ or "",
+    on_function=_check_function,
+    on_assignment=_check_assignment,
+)

@@ -1,0 +1,93 @@
+"""ltk-type-alias-name: type aliases in PascalCase, ``Final`` module constants in UPPER_SNAKE_CASE.
+
+What it catches
+    A type alias, implicit (``user_ids = list[UserId]``), explicit
+    (``x: TypeAlias = ...``) or a ``type x = ...`` statement, whose name is not
+    PascalCase; a module-level ``Final`` constant whose name is not
+    UPPER_SNAKE_CASE. A leading underscore (private) is allowed.
+
+Why a syntax-only linter cannot
+    ``db_connection = asyncpg.Connection`` is a type alias only because the right
+    side is a class; ``handlers = dict[str, Handler]`` is one only because
+    ``dict[...]`` is a type here. mypy decided which assignments are aliases; the
+    plugin reads its decision.
+
+Bad::
+
+    db_connection = asyncpg.Connection
+    timeout: Final = 30
+
+Good::
+
+    DBConnection = asyncpg.Connection
+    TIMEOUT: Final = 30
+"""
+
+from __future__ import annotations
+
+import re
+
+from mypy.errorcodes import ErrorCode
+from mypy.nodes import AssignmentStmt, NameExpr, TypeAlias, TypeAliasStmt
+
+from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
+from mypy_llmtracekit.written import scope_tables
+
+CODE: ErrorCode = error_code(
+    "ltk-type-alias-name", "Type alias not PascalCase, or Final constant not UPPER_SNAKE_CASE"
+)
+
+PASCAL = re.compile(r"_*[A-Z][A-Za-z0-9]*")
+UPPER_SNAKE = re.compile(r"_*[A-Z][A-Z0-9]*(_[A-Z0-9]+)*")
+
+
+def pascal_case(name: str) -> str:
+    """``user_id_dep`` -> ``UserIdDep`` (keeps a leading underscore)."""
+    stripped = name.lstrip("_")
+    parts = re.split(r"_+", stripped)
+    return name[: len(name) - len(stripped)] + "".join(p[:1].upper() + p[1:] for p in parts if p)
+
+
+def upper_snake(name: str) -> str:
+    """``maxRetries`` / ``max_retries`` -> ``MAX_RETRIES``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).upper()
+
+
+def _alias_message(name: str) -> str:
+    return f'Type alias "{name}" is not PascalCase; name it {pascal_case(name)}'
+
+
+def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
+    if scope.kind is ScopeKind.FUNCTION or len(stmt.lvalues) != 1:
+        return
+    lvalue = stmt.lvalues[0]
+    if not isinstance(lvalue, NameExpr) or lvalue.name.startswith("__"):
+        return
+    symbol = scope_tables(ctx, scope)[0].get(lvalue.name)
+    node = symbol.node if symbol is not None else None
+    if isinstance(node, TypeAlias) and node.line == stmt.line:
+        if not PASCAL.fullmatch(lvalue.name):
+            ctx.report(CODE, _alias_message(lvalue.name), lvalue)
+        return
+    if scope.kind is ScopeKind.MODULE and stmt.is_final_def and lvalue.is_new_def:
+        if not UPPER_SNAKE.fullmatch(lvalue.name):
+            ctx.report(
+                CODE,
+                f'Final constant "{lvalue.name}" is not UPPER_SNAKE_CASE; '
+                f"name it {upper_snake(lvalue.name)}",
+                lvalue,
+            )
+
+
+def _check_type_alias(ctx: ModuleContext, stmt: TypeAliasStmt, scope: Scope) -> None:
+    if not PASCAL.fullmatch(stmt.name.name):
+        ctx.report(CODE, _alias_message(stmt.name.name), stmt.name)
+
+
+RULE = Rule(
+    code=CODE,
+    summary="Type alias not in PascalCase, or Final module constant not in UPPER_SNAKE_CASE",
+    doc=__doc__ or "",
+    on_assignment=_check_assignment,
+    on_type_alias=_check_type_alias,
+)

@@ -1,0 +1,152 @@
+"""ltk-untyped-attribute: a class attribute or ``self.x = ...`` whose type is not obvious.
+
+What it catches
+    A class-body assignment or a ``self.x = ...`` assignment in a method, without
+    annotation, whose value is not obvious from its line (the same definition as
+    ``ltk-untyped-module-var``). The message carries mypy's inferred type.
+
+Obvious (left alone)
+    Literals, displays of literals of one type, instantiations, the configured
+    ``obvious_calls``; a parameter that has an annotation
+    (``self._account_id = account_id``); an attribute whose type a base class
+    declares; Enum members and dataclass, NamedTuple and TypedDict fields (they
+    are not attributes in this sense).
+
+Why a syntax-only linter cannot
+    ``self._conn = conn`` is obvious only if ``conn`` is an annotated parameter;
+    ``self.cache = make_cache()`` needs the inferred type to be useful; whether a
+    base class declares ``timeout`` takes the class hierarchy.
+
+Bad::
+
+    class ChatController:
+        def __init__(self, db):
+            self._pool = create_pool(db)
+
+Good::
+
+    class ChatController:
+        def __init__(self, db: DBConnection) -> None:
+            self._db = db
+            self._pool: Pool = create_pool(db)
+"""
+
+from __future__ import annotations
+
+from mypy.errorcodes import ErrorCode
+from mypy.nodes import (
+    ARG_STAR,
+    ARG_STAR2,
+    AssignmentStmt,
+    Expression,
+    FuncDef,
+    MemberExpr,
+    NameExpr,
+    TypeInfo,
+    Var,
+)
+
+from mypy_llmtracekit.compat import format_type
+from mypy_llmtracekit.obvious import is_obvious
+from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
+
+CODE: ErrorCode = error_code(
+    "ltk-untyped-attribute", "Class attribute without annotation and not obvious"
+)
+
+
+def _is_record_class(info: TypeInfo) -> bool:
+    """Enums, dataclasses, NamedTuples, TypedDicts: their fields are not attributes."""
+    return (
+        info.is_enum
+        or info.typeddict_type is not None
+        or info.tuple_type is not None
+        or "dataclass" in info.metadata
+        or "attrs" in info.metadata
+    )
+
+
+def _declared_by_base(info: TypeInfo, name: str) -> bool:
+    for base in info.mro[1:]:
+        symbol = base.names.get(name)
+        if symbol is not None and isinstance(symbol.node, Var) and symbol.node.type is not None:
+            return True
+    return False
+
+
+def _annotated_parameter(func: FuncDef, value: Expression) -> bool:
+    if not isinstance(value, NameExpr):
+        return False
+    return any(
+        arg.variable.name == value.name
+        and arg.type_annotation is not None
+        and arg.kind not in (ARG_STAR, ARG_STAR2)
+        for arg in func.arguments
+    )
+
+
+def _skip_name(name: str) -> bool:
+    return name == "_" or (name.startswith("__") and name.endswith("__"))
+
+
+def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
+    if stmt.unanalyzed_type is not None or scope.cls is None or len(stmt.lvalues) != 1:
+        return
+    info = scope.cls.info
+    if _is_record_class(info):
+        return
+    lvalue = stmt.lvalues[0]
+    if scope.kind is ScopeKind.CLASS and isinstance(lvalue, NameExpr):
+        if lvalue.is_new_def:
+            _judge(ctx, info, lvalue.name, stmt.rvalue, lvalue, f"{lvalue.name}", None)
+        return
+    func = scope.function
+    if (
+        scope.kind is ScopeKind.FUNCTION
+        and isinstance(func, FuncDef)
+        and func.info is info
+        and isinstance(lvalue, MemberExpr)
+        and lvalue.is_inferred_def
+        and isinstance(lvalue.expr, NameExpr)
+        and func.arguments
+        and lvalue.expr.name == func.arguments[0].variable.name
+    ):
+        target = f"{lvalue.expr.name}.{lvalue.name}"
+        _judge(ctx, info, lvalue.name, stmt.rvalue, lvalue, target, func)
+
+
+def _judge(
+    ctx: ModuleContext,
+    info: TypeInfo,
+    name: str,
+    value: Expression,
+    where: Expression,
+    target: str,
+    method: FuncDef | None,
+) -> None:
+    if _skip_name(name) or _declared_by_base(info, name):
+        return
+    if method is not None and _annotated_parameter(method, value):
+        return
+    symbol = info.names.get(name)
+    var = symbol.node if symbol is not None else None
+    if not isinstance(var, Var):
+        return
+    if is_obvious(value, var.type, lambda called: called in ctx.obvious_calls):
+        return
+    shown = format_type(var.type, ctx.options, ctx.tree.fullname) if var.type else None
+    inferred = f' (inferred "{shown}")' if shown else ""
+    ctx.report(
+        CODE,
+        f'Attribute "{name}" of class "{info.name}" has no annotation and its type is not '
+        f"obvious{inferred}; annotate it: {target}: {shown or '<type>'} = ...",
+        where,
+    )
+
+
+RULE = Rule(
+    code=CODE,
+    summary="Class attribute or self.x assignment without annotation whose type is not obvious",
+    doc=__doc__ or "",
+    on_assignment=_check_assignment,
+)

@@ -1,0 +1,81 @@
+"""Types as the user wrote them (mypy's unanalysed types), which keep their positions.
+
+Rules about how a type is *spelled* (``Callable[..., R]``, ``Optional[X]``) read
+the written annotation and resolve each name through the module's symbol tables,
+the way mypy's semantic analyser did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mypy.nodes import AssignmentStmt, FuncDef, SymbolTable
+from mypy.types import (
+    CallableType,
+    EllipsisType,
+    RawExpressionType,
+    Type,
+    TypeList,
+    UnboundType,
+    UnionType,
+)
+
+from mypy_llmtracekit.names import fullname_of, resolve_dotted
+from mypy_llmtracekit.rule import ModuleContext, Scope
+
+
+def scope_tables(ctx: ModuleContext, scope: Scope) -> list[SymbolTable]:
+    """The symbol tables a name written in ``scope`` is looked up in, innermost first."""
+    tables = [ctx.tree.names]
+    if scope.cls is not None:
+        tables.insert(0, scope.cls.info.names)
+    return tables
+
+
+def resolved(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable]) -> str | None:
+    """The full name a written type name refers to (``Fn`` -> ``typing.Callable``)."""
+    return fullname_of(resolve_dotted(t.name, tables, ctx.modules))
+
+
+def all_written(t: Type | None) -> Iterator[Type]:
+    """``t`` and every type written inside it."""
+    if t is None:
+        return
+    yield t
+    if isinstance(t, UnboundType):
+        children: list[Type] = list(t.args)
+    elif isinstance(t, (UnionType, TypeList)):
+        children = list(t.items)
+    elif isinstance(t, CallableType):
+        children = [*t.arg_types, t.ret_type]
+    else:
+        children = []
+    for child in children:
+        yield from all_written(child)
+
+
+def function_annotations(func: FuncDef) -> Type | None:
+    """The written signature of ``func`` (None if it has no annotation at all)."""
+    return func.unanalyzed_type
+
+
+def assignment_annotation(stmt: AssignmentStmt) -> Type | None:
+    """The written annotation of an assignment, if any."""
+    return stmt.unanalyzed_type
+
+
+def spell(t: Type) -> str:
+    """Write a type back the way a user would (``dict[str, int] | None``)."""
+    if isinstance(t, UnboundType):
+        if not t.args:
+            return t.name
+        return f"{t.name}[{', '.join(spell(a) for a in t.args)}]"
+    if isinstance(t, TypeList):
+        return f"[{', '.join(spell(i) for i in t.items)}]"
+    if isinstance(t, UnionType):
+        return " | ".join(spell(i) for i in t.items)
+    if isinstance(t, EllipsisType):
+        return "..."
+    if isinstance(t, RawExpressionType):
+        return repr(t.literal_value) if t.literal_value is not None else str(t)
+    return str(t)
