@@ -84,11 +84,9 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
         returned = _returned_type(ctx, node.expr)
         if returned is False:
             continue
-        shown = (
-            format_type(returned, ctx.options, ctx.tree.fullname)
-            if isinstance(returned, ProperType)
-            else "<type>"
-        )
+        shown = "<type>"
+        if isinstance(returned, ProperType) and not isinstance(returned, AnyType):
+            shown = format_type(returned, ctx.options, ctx.tree.fullname)
         ctx.report(
             CODE,
             f'Function "{func.name}" returns a value but has no return annotation; '
