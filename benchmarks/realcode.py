@@ -64,9 +64,7 @@ def fetch(workdir: Path) -> Path:
     src = workdir / "src"
     wheels.mkdir(parents=True, exist_ok=True)
     pip = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
-    subprocess.run(
-        [*pip, "--only-binary=:all:", "--dest", str(wheels), *PACKAGES], check=True
-    )
+    subprocess.run([*pip, "--only-binary=:all:", "--dest", str(wheels), *PACKAGES], check=True)
     shutil.rmtree(src, ignore_errors=True)
     for wheel in sorted(wheels.glob("*.whl")):
         with zipfile.ZipFile(wheel) as archive:

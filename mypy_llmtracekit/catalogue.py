@@ -15,7 +15,15 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from mypy.nodes import FUNC_NO_INFO, Decorator, FuncBase, SymbolNode, TypeAlias, TypeInfo, Var
+from mypy.nodes import (
+    FUNC_NO_INFO,
+    Decorator,
+    FuncBase,
+    SymbolNode,
+    TypeAlias,
+    TypeInfo,
+    Var,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -89,7 +89,9 @@ _KEYS: dict[str, _Key] = {
         True, _DOTTED_NAME, "a list of dotted names of functions or classes, e.g. app.settings.load"
     ),
     "background_task_helper": _Key(
-        True, _DOTTED_NAME, "a list of dotted names of functions, e.g. common.tasks.create_background_task"
+        True,
+        _DOTTED_NAME,
+        "a list of dotted names of functions, e.g. common.tasks.create_background_task",
     ),
     "sql_classes": _Key(
         True, _DOTTED_NAME, "a list of dotted class names, e.g. common.db.DBConnection"
@@ -163,7 +165,9 @@ def _build(path: Path, raw: dict[str, object]) -> Settings:
             known = ", ".join(sorted(_KEYS))
             raise ConfigError(f"{path}: {section} unknown key {key!r}; allowed keys: {known}")
         where = f"{path}: {section} {key}"
-        values[key] = _checked_list(where, value, spec) if spec.is_list else _checked(where, value, spec)
+        values[key] = (
+            _checked_list(where, value, spec) if spec.is_list else _checked(where, value, spec)
+        )
     return Settings(**values)
 
 

@@ -43,8 +43,11 @@ class CompatProbe(Plugin):
         chk = compat.find_checker(file)
         assert chk is not None
         value = next(
-            s.rvalue for s in file.defs if isinstance(s, AssignmentStmt)
-            and isinstance(s.lvalues[0], NameExpr) and s.lvalues[0].name == "mapping"
+            s.rvalue
+            for s in file.defs
+            if isinstance(s, AssignmentStmt)
+            and isinstance(s.lvalues[0], NameExpr)
+            and s.lvalues[0].name == "mapping"
         )
         typ = compat.expression_type(chk, value)
         errors = compat.errors_of(chk)
@@ -57,7 +60,9 @@ class CompatProbe(Plugin):
             options_module=compat.module_options(chk).disallow_untyped_defs,
             type_of_value=None if typ is None else compat.format_type(typ, chk.options, "target"),
             probe_enabled=compat.is_code_enabled(chk, PROBE),
-            misc_enabled=compat.is_code_enabled(chk, error_code("ltk-probe-off", "x", default_enabled=False)),
+            misc_enabled=compat.is_code_enabled(
+                chk, error_code("ltk-probe-off", "x", default_enabled=False)
+            ),
             daemon=compat.is_daemon(chk.options),
             location=list(compat.Location.of(value).__dict__.values()),
         )

@@ -10,10 +10,32 @@ from conftest import Project
 from mypy_llmtracekit.catalogue import builtin_catalogue
 
 LIBRARIES = [
-    "http.client", "httpx", "io", "os", "pathlib", "psycopg", "psycopg2", "psycopg2.extensions",
-    "pymongo", "pymongo.collection", "pymongo.database", "pymysql", "pymysql.connections",
-    "pymysql.cursors", "redis", "redis.client", "requests", "shutil", "socket", "sqlalchemy",
-    "sqlalchemy.orm", "sqlite3", "subprocess", "time", "urllib.request", "urllib3",
+    "http.client",
+    "httpx",
+    "io",
+    "os",
+    "pathlib",
+    "psycopg",
+    "psycopg2",
+    "psycopg2.extensions",
+    "pymongo",
+    "pymongo.collection",
+    "pymongo.database",
+    "pymysql",
+    "pymysql.connections",
+    "pymysql.cursors",
+    "redis",
+    "redis.client",
+    "requests",
+    "shutil",
+    "socket",
+    "sqlalchemy",
+    "sqlalchemy.orm",
+    "sqlite3",
+    "subprocess",
+    "time",
+    "urllib.request",
+    "urllib3",
 ]
 
 

@@ -45,7 +45,9 @@ def test_pyproject_table(tmp_path: Path) -> None:
 
 def test_single_values_are_not_split(tmp_path: Path) -> None:
     ini = tmp_path / "mypy.ini"
-    ini.write_text("[mypy_llmtracekit]\nsql_view_prefix = tenant_\nsql_account_setting = app.tenant\n")
+    ini.write_text(
+        "[mypy_llmtracekit]\nsql_view_prefix = tenant_\nsql_account_setting = app.tenant\n"
+    )
     settings = config.load(str(ini))
     assert (settings.sql_view_prefix, settings.sql_account_setting) == ("tenant_", "app.tenant")
 

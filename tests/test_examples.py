@@ -35,7 +35,9 @@ Found 20 errors in 3 files (checked 11 source files)
 
 
 def test_example_service_output(project: Project) -> None:
-    shutil.copytree(EXAMPLES, project.root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".mypy_cache"))
+    shutil.copytree(
+        EXAMPLES, project.root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".mypy_cache")
+    )
     result = project.run("mypy", "service", "clean")
     assert result.stdout == EXPECTED
     assert result.status == 1

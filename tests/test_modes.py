@@ -50,28 +50,30 @@ FILES = {
     """,
 }
 
-EXPECTED = sorted([
-    'svc/constants.py:2: error: Module-level variable "PLACEHOLDER" has no annotation and its '
-    'type is not obvious (inferred "None"); annotate it: PLACEHOLDER: None = ...  '
-    "[ltk-untyped-module-var]",
-    'svc/constants.py:3: error: Module-level variable "ALIAS" has no annotation and its type is '
-    'not obvious (inferred "None"); annotate it: ALIAS: None = ...  [ltk-untyped-module-var]',
-    'svc/db.py:4: error: Type alias "Handler" is a callable with "..." parameters; define it '
-    'with a ParamSpec: Handler = Callable[P, R] with P = ParamSpec("P")  [ltk-callable-ellipsis]',
-    'svc/db.py:9: error: Module-level variable "conn" has no annotation and its type is not '
-    'obvious (inferred "sqlite3.Connection"); annotate it: conn: sqlite3.Connection = ...  '
-    "[ltk-untyped-module-var]",
-    'svc/handlers.py:6: error: Module-level variable "timeout" has no annotation and its type '
-    'is not obvious (inferred "int"); annotate it: timeout: int = ...  [ltk-untyped-module-var]',
-    'svc/handlers.py:10: error: Attribute "_conn" of class "Service" has no annotation and its '
-    'type is not obvious (inferred "sqlite3.Connection"); annotate it: self._conn: '
-    'sqlite3.Connection = ...  [ltk-untyped-attribute]',
-    'svc/handlers.py:13: error: Blocking call "sqlite3.Connection.execute" in async function '
-    '"handle" stalls the event loop; use aiosqlite, or await asyncio.to_thread(...)  '
-    "[ltk-blocking-io]",
-    'svc/handlers.py:14: error: Blocking call "time.sleep" in async function "handle" stalls '
-    "the event loop; use await asyncio.sleep(...)  [ltk-blocking-io]",
-])
+EXPECTED = sorted(
+    [
+        'svc/constants.py:2: error: Module-level variable "PLACEHOLDER" has no annotation and its '
+        'type is not obvious (inferred "None"); annotate it: PLACEHOLDER: None = ...  '
+        "[ltk-untyped-module-var]",
+        'svc/constants.py:3: error: Module-level variable "ALIAS" has no annotation and its type is '
+        'not obvious (inferred "None"); annotate it: ALIAS: None = ...  [ltk-untyped-module-var]',
+        'svc/db.py:4: error: Type alias "Handler" is a callable with "..." parameters; define it '
+        'with a ParamSpec: Handler = Callable[P, R] with P = ParamSpec("P")  [ltk-callable-ellipsis]',
+        'svc/db.py:9: error: Module-level variable "conn" has no annotation and its type is not '
+        'obvious (inferred "sqlite3.Connection"); annotate it: conn: sqlite3.Connection = ...  '
+        "[ltk-untyped-module-var]",
+        'svc/handlers.py:6: error: Module-level variable "timeout" has no annotation and its type '
+        'is not obvious (inferred "int"); annotate it: timeout: int = ...  [ltk-untyped-module-var]',
+        'svc/handlers.py:10: error: Attribute "_conn" of class "Service" has no annotation and its '
+        'type is not obvious (inferred "sqlite3.Connection"); annotate it: self._conn: '
+        "sqlite3.Connection = ...  [ltk-untyped-attribute]",
+        'svc/handlers.py:13: error: Blocking call "sqlite3.Connection.execute" in async function '
+        '"handle" stalls the event loop; use aiosqlite, or await asyncio.to_thread(...)  '
+        "[ltk-blocking-io]",
+        'svc/handlers.py:14: error: Blocking call "time.sleep" in async function "handle" stalls '
+        "the event loop; use await asyncio.sleep(...)  [ltk-blocking-io]",
+    ]
+)
 
 
 def _sorted(result: Result) -> list[str]:
@@ -131,9 +133,7 @@ def test_daemon_agrees_and_follows_edits(svc: Project) -> None:
     svc.write({"svc/constants.py": "DEFAULT_TIMEOUT = 30\nPLACEHOLDER: None = None\nALIAS = 1\n"})
     fixed = svc.run("mypy.dmypy", "run", "--", "svc")
     assert _sorted(fixed) == [
-        line
-        for line in EXPECTED
-        if '"time.sleep"' not in line and "svc/constants.py" not in line
+        line for line in EXPECTED if '"time.sleep"' not in line and "svc/constants.py" not in line
     ]
 
 
@@ -149,6 +149,8 @@ def test_config_change_invalidates_the_cache(svc: Project) -> None:
 def test_disable_error_code_everywhere(svc: Project) -> None:
     result = svc.mypy("--disable-error-code", "ltk-untyped-module-var", "svc")
     assert _sorted(result) == [line for line in EXPECTED if "ltk-untyped-module-var" not in line]
-    svc.write({"mypy.ini": PLUGIN_INI + "[mypy-svc.db]\ndisable_error_code = ltk-callable-ellipsis\n"})
+    svc.write(
+        {"mypy.ini": PLUGIN_INI + "[mypy-svc.db]\ndisable_error_code = ltk-callable-ellipsis\n"}
+    )
     per_module = svc.mypy("svc")
     assert _sorted(per_module) == [line for line in EXPECTED if "svc/db.py:4:" not in line]

@@ -25,7 +25,7 @@ def test_rule_exception_is_contained(project: Project) -> None:
     assert "INTERNAL ERROR" not in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert sorted(result.lines) == [
-        'main.py:1: error: mypy-llmtracekit failed on this module (RuntimeError: boom); other '
+        "main.py:1: error: mypy-llmtracekit failed on this module (RuntimeError: boom); other "
         "diagnostics are unaffected. Please report this bug  [ltk-internal]",
         'main.py:3: error: Incompatible types in assignment (expression has type "str", '
         'variable has type "int")  [assignment]',

@@ -96,7 +96,7 @@ def _check_statement(ctx: ModuleContext, stmt: ExpressionStmt, scope: Scope) -> 
 
 RULE = Rule(
     code=CODE,
-    summary="Task from create_task/ensure_future discarded, or created outside the configured helper",
+    summary="Task from create_task/ensure_future discarded, or created outside the helper",
     doc=__doc__ or "",
     on_call=_check_call,
     on_expression_stmt=_check_statement,

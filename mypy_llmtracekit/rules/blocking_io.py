@@ -42,6 +42,7 @@ Good::
 
 from __future__ import annotations
 
+from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
     CallExpr,
     FuncDef,
@@ -63,8 +64,6 @@ from mypy.types import (
 )
 
 from mypy_llmtracekit.catalogue import Blocking
-from mypy.errorcodes import ErrorCode
-
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 
 CODE: ErrorCode = error_code("ltk-blocking-io", "Blocking I/O call inside an async function")

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
     AssignmentStmt,
     CallExpr,
@@ -58,7 +59,6 @@ from mypy.types import (
     Type,
     TypeAliasType,
     TypedDictType,
-    TypeList,
     TypeType,
     UnboundType,
     UnionType,
@@ -66,10 +66,8 @@ from mypy.types import (
 )
 
 from mypy_llmtracekit.names import CALLABLE_NAMES, CONCATENATE_NAMES
-from mypy_llmtracekit.written import all_written, resolved, scope_tables
-from mypy.errorcodes import ErrorCode
-
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.written import all_written, resolved, scope_tables
 
 CODE: ErrorCode = error_code(
     "ltk-callable-ellipsis", "Callable[..., R] or bare Callable hides a signature"

@@ -27,8 +27,23 @@ Good::
 from __future__ import annotations
 
 from mypy.errorcodes import ErrorCode
-from mypy.nodes import CallExpr, Expression, FuncDef, FuncItem, NameExpr, RefExpr, ReturnStmt
-from mypy.types import AnyType, CallableType, NoneType, ProperType, TypeOfAny, get_proper_type
+from mypy.nodes import (
+    CallExpr,
+    Expression,
+    FuncDef,
+    FuncItem,
+    NameExpr,
+    RefExpr,
+    ReturnStmt,
+)
+from mypy.types import (
+    AnyType,
+    CallableType,
+    NoneType,
+    ProperType,
+    TypeOfAny,
+    get_proper_type,
+)
 
 from mypy_llmtracekit.compat import format_type
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code

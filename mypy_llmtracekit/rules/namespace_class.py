@@ -53,7 +53,6 @@ CODE: ErrorCode = error_code(
 )
 
 
-
 def _takes_part_in_a_hierarchy(info: TypeInfo) -> bool:
     if info.is_protocol or info.is_enum or info.is_abstract:
         return True

@@ -1,4 +1,4 @@
-"""ltk-optional-union (opt-in): ``Optional[X]`` / ``Union[X, Y]`` where ``X | None`` / ``X | Y`` is meant.
+"""ltk-optional-union (opt-in): ``Optional[X]``/``Union[X, Y]`` instead of ``X | None``/``X | Y``.
 
 What it catches
     ``Optional[...]`` and ``Union[...]`` written in annotations, under any import
@@ -31,7 +31,9 @@ from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.written import all_written, resolved, scope_tables, spell
 
 CODE: ErrorCode = error_code(
-    "ltk-optional-union", "Optional[X]/Union[X, Y] instead of X | None / X | Y", default_enabled=False
+    "ltk-optional-union",
+    "Optional[X]/Union[X, Y] instead of X | None / X | Y",
+    default_enabled=False,
 )
 OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
 UNION = frozenset({"typing.Union", "typing_extensions.Union"})

@@ -71,7 +71,8 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
         if not isinstance(statement, exp.Insert) or _reads_setting(statement, setting):
             continue
         targets = [
-            t for t in real_tables(statement, exempt)
+            t
+            for t in real_tables(statement, exempt)
             if t.find_ancestor(exp.Select, exp.Insert) is statement
         ]
         if not targets:

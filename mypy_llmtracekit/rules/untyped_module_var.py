@@ -38,13 +38,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mypy.errorcodes import ErrorCode
 from mypy.nodes import AssignmentStmt, Expression, NameExpr, TupleExpr, Var
 from mypy.types import UnboundType
 
 from mypy_llmtracekit.compat import format_type
 from mypy_llmtracekit.obvious import is_obvious
-from mypy.errorcodes import ErrorCode
-
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
 
 CODE: ErrorCode = error_code(
