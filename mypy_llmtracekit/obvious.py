@@ -8,6 +8,7 @@ Obvious, so no annotation is needed:
 * an instantiation of a class (the callee resolves to a class);
 * ``logging.getLogger(...)``, ``re.compile(...)`` and the calls the user
   configures in ``obvious_calls``;
+* another name for a function or method (``reserve = create``);
 
 unless the inferred type contains ``Any``: that always needs an annotation.
 """
@@ -19,6 +20,8 @@ from collections.abc import Callable, Sequence
 from mypy.nodes import (
     BytesExpr,
     CallExpr,
+    Decorator,
+    FuncBase,
     DictExpr,
     Expression,
     FloatExpr,
@@ -107,10 +110,17 @@ def is_obvious_call(expr: Expression, is_configured: Callable[[str], bool]) -> b
     return callee.fullname in BUILTIN_OBVIOUS_CALLS or is_configured(callee.fullname)
 
 
+def is_function_alias(expr: Expression) -> bool:
+    """``reserve = create`` in a class body: another name for a function, not data."""
+    return isinstance(expr, RefExpr) and isinstance(expr.node, (FuncBase, Decorator))
+
+
 def is_obvious(
     expr: Expression, inferred: Type | None, is_configured: Callable[[str], bool]
 ) -> bool:
     """Return True if a reader can tell the type of a variable from ``expr`` alone."""
+    if is_function_alias(expr):
+        return True
     if inferred is not None and contains_any(inferred):
         return False
     if literal_kind(expr) is not None or is_literal_display(expr):

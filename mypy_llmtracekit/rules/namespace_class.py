@@ -71,6 +71,8 @@ def _member_kind(stmt: Statement) -> str | None:
         return "function" if stmt.func.is_static or stmt.func.is_class else "other"
     if isinstance(stmt, (FuncDef, OverloadedFuncDef)):
         return "function" if stmt.is_static or stmt.is_class else "other"
+    if isinstance(stmt, AssignmentStmt) and _only_dunders(stmt):
+        return None  # __slots__, __hash__ = None, ...: not members
     if isinstance(stmt, AssignmentStmt):
         # An annotated attribute declares what instances hold (state), unless it
         # is Final or a ClassVar.
@@ -84,6 +86,13 @@ def _member_kind(stmt: Statement) -> str | None:
     if isinstance(stmt, ClassDef):
         return None
     return "other"
+
+
+def _only_dunders(stmt: AssignmentStmt) -> bool:
+    return all(
+        isinstance(lvalue, NameExpr) and lvalue.name.startswith("__") and lvalue.name.endswith("__")
+        for lvalue in stmt.lvalues
+    )
 
 
 def _is_classvar(stmt: AssignmentStmt) -> bool:

@@ -42,10 +42,10 @@ UPPER_SNAKE = re.compile(r"_*[A-Z][A-Z0-9]*(_[A-Z0-9]+)*")
 
 
 def pascal_case(name: str) -> str:
-    """``user_id_dep`` -> ``UserIdDep`` (keeps a leading underscore)."""
+    """``user_id_dep`` -> ``UserIdDep``, ``SOCKET_OPTION`` -> ``SocketOption``."""
     stripped = name.lstrip("_")
-    parts = re.split(r"_+", stripped)
-    return name[: len(name) - len(stripped)] + "".join(p[:1].upper() + p[1:] for p in parts if p)
+    parts = [p.lower() if p.isupper() else p for p in re.split(r"_+", stripped) if p]
+    return name[: len(name) - len(stripped)] + "".join(p[:1].upper() + p[1:] for p in parts)
 
 
 def upper_snake(name: str) -> str:
