@@ -5,10 +5,12 @@ What it catches
     ``**kwargs`` included. The first parameter of a method (``self``, ``cls``) is
     exempt. Where the default is a literal, the message proposes its type.
 
-Why not mypy's own option
-    ``disallow_untyped_defs`` also demands ``-> None`` on every function, which the
-    style guide does not want, and ``disallow_incomplete_defs`` ignores functions
-    with no annotation at all. This rule asks for exactly the guide's rule.
+Why a syntax-only linter cannot (and why not mypy's own option)
+    Here one can: ruff's ANN001 sees a missing annotation too. The rule is in the
+    plugin so the guide's annotation rules share one tool, one set of codes and
+    one ignore syntax, and because the neighbouring return rule needs types. mypy's
+    ``disallow_untyped_defs`` also demands ``-> None``, which the guide does not
+    want, and ``disallow_incomplete_defs`` ignores functions with no annotation.
 
 Bad::
 

@@ -10,6 +10,12 @@ Left alone
     INSERTs into ``sql_exempt_tables`` and system catalogs, queries that do not
     parse, other receivers.
 
+Why a syntax-only linter cannot
+    Only the receiver's type tells a query sent to PostgreSQL from any other
+    string passed to an ``execute`` method; the SQL itself is parsed with sqlglot
+    (PostgreSQL dialect), so ``current_setting(...)::uuid`` inside a ``SELECT``
+    feeding the INSERT counts.
+
 Settings
     ``sql_account_setting`` (default ``olly.account_id``), ``sql_exempt_tables``,
     ``sql_classes``.
