@@ -20,6 +20,7 @@ from mypy.nodes import (
     Context,
     Expression,
     ExpressionStmt,
+    FuncDef,
     FuncItem,
     MypyFile,
     TryStmt,
@@ -99,6 +100,16 @@ class ModuleContext:
     def report(self, code: ErrorCode, message: str, node: Context) -> None:
         """Record a finding at ``node``'s location."""
         self.findings.append((code, message, Location.of(node)))
+
+    def report_definition(self, code: ErrorCode, message: str, defn: FuncDef | ClassDef) -> None:
+        """Record a finding at a definition's header (``async def name``, ``class Name``)."""
+        if isinstance(defn, ClassDef):
+            header = f"class {defn.name}"
+        else:
+            header = f"{'async ' if defn.is_coroutine else ''}def {defn.name}"
+        column = max(defn.column, 0)
+        location = Location(defn.line, column, defn.line, column + len(header))
+        self.findings.append((code, message, location))
 
     def report_at(self, code: ErrorCode, message: str, line: int) -> None:
         """Record a finding for a whole line (for nodes mypy keeps no position of)."""

@@ -87,7 +87,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
         return
     if func.is_generator or func.is_async_generator:
         kind = "AsyncIterator[...]" if func.is_async_generator else "Iterator[...]"
-        ctx.report(
+        ctx.report_definition(
             CODE,
             f'Generator "{func.name}" has no return annotation; annotate it: -> {kind}',
             func,
@@ -102,7 +102,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
         shown = "<type>"
         if isinstance(returned, ProperType) and not isinstance(returned, AnyType):
             shown = format_type(returned, ctx.options, ctx.tree.fullname)
-        ctx.report(
+        ctx.report_definition(
             CODE,
             f'Function "{func.name}" returns a value but has no return annotation; '
             f"annotate it: -> {shown}",

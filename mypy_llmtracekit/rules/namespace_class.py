@@ -109,7 +109,7 @@ def _check_class(ctx: ModuleContext, cdef: ClassDef, scope: Scope) -> None:
     kinds = {_member_kind(stmt) for stmt in cdef.defs.body} - {None}
     if not kinds or "other" in kinds:
         return
-    ctx.report(
+    ctx.report_definition(
         CODE,
         f'Class "{cdef.name}" is only a namespace (no instance state; only static/class '
         "methods and constants); use module-level functions and constants instead",
