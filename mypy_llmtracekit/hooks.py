@@ -63,9 +63,8 @@ class LlmTracekitPlugin(Plugin):
         self._checkers: dict[str, TypeChecker] = {}
         self._last_checker: TypeChecker | None = None
         self._reporter = compat.Reporter(daemon=compat.is_daemon(options))
-        self._blocking = BlockingApis(
-            self._lookup, self.settings.blocking_io_extra, self.settings.blocking_io_exempt
-        )
+        # The catalogue is loaded on the first module mypy checks (a warm run needs none).
+        self._blocking_apis: BlockingApis | None = None
         # Names from the settings, resolved to mypy's full names once known.
         self._canonical: dict[str, str] = {}
 
@@ -150,14 +149,15 @@ class LlmTracekitPlugin(Plugin):
         rules = self._enabled_rules(chk)
         if not rules:
             return []
-        self._blocking.refresh(self._is_loaded)
+        blocking = self._blocking()
+        blocking.refresh(self._is_loaded)
         options = compat.module_options(chk) if chk is not None else self.options
         ctx = ModuleContext(
             tree=file,
             modules=self._modules or {},
             options=options,
             settings=self.settings,
-            blocking=self._blocking,
+            blocking=blocking,
             obvious_calls=self._resolved(self.settings.obvious_calls),
             task_helpers=self._resolved(self.settings.background_task_helper),
             sql_classes=self._resolved((*DEFAULT_SQL_CLASSES, *self.settings.sql_classes)),
@@ -183,6 +183,13 @@ class LlmTracekitPlugin(Plugin):
         self._reporter.report(chk, [(INTERNAL, message, compat.Location(1, 0, 1, 1))])
 
     # --- names ------------------------------------------------------------------
+
+    def _blocking(self) -> BlockingApis:
+        if self._blocking_apis is None:
+            self._blocking_apis = BlockingApis(
+                self._lookup, self.settings.blocking_io_extra, self.settings.blocking_io_exempt
+            )
+        return self._blocking_apis
 
     def _lookup(self, fullname: str) -> SymbolNode | None:
         symbol = self.lookup_fully_qualified(fullname)

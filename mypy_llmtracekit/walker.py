@@ -159,15 +159,28 @@ class ModuleWalker:
         self._visit_all(self.ctx.tree.defs)
 
     def _visit(self, node: Node) -> None:
-        special = self._special.get(type(node))
+        # The hot loop of the plugin: plain loops, no generators.
+        kind = type(node)
+        special = self._special.get(kind)
         if special is not None:
             special(node)
             return
-        watched = self._watched.get(type(node))
+        watched = self._watched.get(kind)
         if watched is not None:
             watched(node)
-        for child in _child_nodes(node):
-            self._visit(child)
+        for attribute in _CHILDREN.get(kind, ()):
+            value = getattr(node, attribute, None)
+            if isinstance(value, Node):
+                self._visit(value)
+            elif isinstance(value, (list, tuple)):
+                self._visit_sequence(value)
+
+    def _visit_sequence(self, values: Sequence[object]) -> None:
+        for value in values:
+            if isinstance(value, Node):
+                self._visit(value)
+            elif isinstance(value, (list, tuple)):
+                self._visit_sequence(value)
 
     def _visit_all(self, items: Iterable[Node]) -> None:
         for item in items:

@@ -15,10 +15,9 @@ class CatalogueProbe(LlmTracekitPlugin):
     def get_additional_indirect_deps(self, file: MypyFile) -> set[str]:
         result = super().get_additional_indirect_deps(file)
         if file.fullname == "main":
-            self._blocking.refresh(self._is_loaded)
-            pending = sorted(
-                name for names in self._blocking._pending.values() for _, name in names
-            )
+            blocking = self._blocking()
+            blocking.refresh(self._is_loaded)
+            pending = sorted(name for names in blocking._pending.values() for _, name in names)
             Path("pending.json").write_text(json.dumps(pending))
         return result
 
