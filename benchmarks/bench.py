@@ -45,8 +45,10 @@ def measure(corpus: Corpus, workdir: Path, repeats: int) -> dict[str, list[Run]]
     runs: dict[str, list[Run]] = {
         key: [] for key in ("plain-cold", "plugin-cold", "plain-warm", "plugin-warm")
     }
-    for _ in range(repeats):
-        for kind in ("plain", "plugin"):
+    for repeat in range(repeats):
+        # ABBA order: neither kind always runs first (caches, CPU clock).
+        order = ("plain", "plugin") if repeat % 2 == 0 else ("plugin", "plain")
+        for kind in order:
             config = workdir / f"{kind}.ini"
             cache = workdir / f"cache-{corpus.name}-{kind}"
             runs[f"{kind}-cold"].append(run_mypy(src, corpus, config, cache, cold=True))
@@ -58,19 +60,23 @@ def report(corpus: Corpus, lines: int, runs: dict[str, list[Run]]) -> None:
     """Print one corpus' table."""
     print(f"\n{corpus.name}: {lines:,} lines ({', '.join(corpus.packages)})")
     print(
-        f"{'':6} {'plain s':>9} {'plugin s':>9} {'ratio':>7} {'plain MB':>9} "
-        f"{'plugin MB':>10} {'ratio':>7} {'lines/s':>9}"
+        f"{'':6} {'plain s':>8} {'plugin s':>9} {'ratio':>6} {'plain cpu':>10} "
+        f"{'plugin cpu':>11} {'ratio':>6} {'plain MB':>9} {'plugin MB':>10} {'ratio':>6} "
+        f"{'lines/s':>8}"
     )
     for cache in ("cold", "warm"):
         plain, plugin = runs[f"plain-{cache}"], runs[f"plugin-{cache}"]
-        p_s = statistics.median(r.seconds for r in plain)
-        g_s = statistics.median(r.seconds for r in plugin)
-        p_mb = statistics.median(r.peak_mb for r in plain)
-        g_mb = statistics.median(r.peak_mb for r in plugin)
+        p_s, g_s = _median(plain, "seconds"), _median(plugin, "seconds")
+        p_c, g_c = _median(plain, "cpu_seconds"), _median(plugin, "cpu_seconds")
+        p_mb, g_mb = _median(plain, "peak_mb"), _median(plugin, "peak_mb")
         print(
-            f"{cache:6} {p_s:9.2f} {g_s:9.2f} {g_s / p_s:7.3f} {p_mb:9.0f} {g_mb:10.0f} "
-            f"{g_mb / p_mb:7.3f} {lines / g_s:9,.0f}"
+            f"{cache:6} {p_s:8.2f} {g_s:9.2f} {g_s / p_s:6.3f} {p_c:10.2f} {g_c:11.2f} "
+            f"{g_c / p_c:6.3f} {p_mb:9.0f} {g_mb:10.0f} {g_mb / p_mb:6.3f} {lines / g_s:8,.0f}"
         )
+
+
+def _median(runs: list[Run], field: str) -> float:
+    return statistics.median(float(getattr(run, field)) for run in runs)
 
 
 def main() -> int:

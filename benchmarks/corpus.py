@@ -67,6 +67,7 @@ class Run:
     """One mypy run: wall time, peak memory, exit status and output."""
 
     seconds: float
+    cpu_seconds: float
     peak_mb: float
     status: int
     output: str
@@ -132,8 +133,13 @@ def run_mypy(src: Path, corpus: Corpus, config: Path, cache: Path, *, cold: bool
         proc = subprocess.Popen(command, cwd=src, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
+    cpu = usage.ru_utime + usage.ru_stime
     return Run(
-        seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), out_path.read_text()
+        seconds,
+        cpu,
+        usage.ru_maxrss / 1024,
+        os.waitstatus_to_exitcode(status),
+        out_path.read_text(),
     )
 
 
