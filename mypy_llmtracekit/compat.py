@@ -26,7 +26,7 @@ are supported. The internals used, and why:
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mypy.checker import TypeChecker
@@ -98,7 +98,16 @@ def expression_type(chk: TypeChecker, expr: Expression) -> Type | None:
 
 def is_code_enabled(chk: TypeChecker, code: ErrorCode) -> bool:
     """Return True if ``code`` is enabled for the module ``chk`` checks."""
-    options = chk.options
+    return is_enabled_in(chk.options, code)
+
+
+def options_for_module(options: Options, module: str) -> Options:
+    """The options of one module (per-module config sections applied)."""
+    return options.clone_for_module(module)
+
+
+def is_enabled_in(options: Options, code: ErrorCode) -> bool:
+    """Return True if ``code`` is enabled under ``options``."""
     if code in options.disabled_error_codes:
         return False
     if code in options.enabled_error_codes:
@@ -159,6 +168,16 @@ class Location:
         return cls(line, column, end_line, end_column)
 
 
+Finding = tuple[ErrorCode, str, Location]
+# Findings whose inputs can change without mypy re-checking their module (the
+# daemon): they are reported under a target of their own, so they can be replaced.
+REPUBLISHED_CODES = frozenset({"ltk-blocking-io-indirect"})
+
+
+def _channel(code: ErrorCode) -> str:
+    return "republished" if code.code in REPUBLISHED_CODES else "module"
+
+
 @dataclass
 class Reporter:
     """Sends findings into mypy's error list, and replays them under the daemon.
@@ -167,21 +186,55 @@ class Reporter:
     """
 
     daemon: bool
-    # module id -> (file path, findings accepted by mypy), kept only under dmypy.
-    _kept: dict[str, tuple[str, list[ErrorInfo]]] = field(default_factory=dict)
+    # (module id, channel) -> (file path, findings accepted by mypy); dmypy only.
+    _kept: dict[tuple[str, str], tuple[str, list[ErrorInfo]]] = field(default_factory=dict)
 
-    def report(
-        self,
-        chk: TypeChecker,
-        findings: Iterable[tuple[ErrorCode, str, Location]],
-    ) -> None:
-        """Report findings for the module ``chk`` checks."""
+    def report(self, chk: TypeChecker, findings: Iterable[Finding]) -> None:
+        """Report every finding for the module ``chk`` checks."""
         errors: Errors = chk.msg.errors
         module = checker_module(chk)
         if errors.file != chk.path:
             errors.set_file(chk.path, module, chk.options, scope=None)
-        target = _TARGET_PREFIX + module
-        errors.clear_errors_in_targets(chk.path, {target})
+        by_channel: dict[str, list[Finding]] = {"module": [], "republished": []}
+        for finding in findings:
+            by_channel[_channel(finding[0])].append(finding)
+        for channel, group in by_channel.items():
+            self._publish(errors, chk.path, module, channel, group, add=errors.add_error_info)
+
+    def republish(
+        self,
+        errors: Errors,
+        path: str,
+        module: str,
+        findings: list[Finding],
+        keep: Callable[[ErrorCode, int], bool],
+    ) -> None:
+        """Replace a module's republished findings without re-checking it (daemon).
+
+        mypy's own filters need the module's state, so ``keep`` applies ignore
+        comments and disabled codes instead.
+        """
+        kept = [f for f in findings if keep(f[0], f[2].line)]
+        self._publish(
+            errors,
+            path,
+            module,
+            "republished",
+            kept,
+            add=lambda info: errors._add_error_info(path, info),
+        )
+
+    def _publish(
+        self,
+        errors: Errors,
+        path: str,
+        module: str,
+        channel: str,
+        findings: list[Finding],
+        add: Callable[[ErrorInfo], None],
+    ) -> None:
+        target = f"{_TARGET_PREFIX}{channel}:{module}"
+        errors.clear_errors_in_targets(path, {target})
         accepted: list[ErrorInfo] = []
         for code, message, loc in findings:
             info = ErrorInfo(
@@ -199,16 +252,17 @@ class Reporter:
                 module=module,
                 target=target,
             )
-            errors.add_error_info(info)
-            if self.daemon and info in errors.error_info_map.get(chk.path, ()):
+            add(info)
+            if self.daemon and info in errors.error_info_map.get(path, ()):
                 accepted.append(info)
         if self.daemon:
-            self._kept[module] = (chk.path, accepted)
+            self._kept[(module, channel)] = (path, accepted)
 
     def forget(self, errors: Errors, path: str, module: str) -> None:
         """Drop the findings of a module that now has none (under dmypy)."""
-        if self._kept.pop(module, None) is not None:
-            errors.clear_errors_in_targets(path, {_TARGET_PREFIX + module})
+        for channel in ("module", "republished"):
+            if self._kept.pop((module, channel), None) is not None:
+                errors.clear_errors_in_targets(path, {f"{_TARGET_PREFIX}{channel}:{module}"})
 
     def replay(self, errors: Errors | None) -> None:
         """Put kept findings back after the daemon reset its error list."""

@@ -40,9 +40,12 @@ from mypy.types import FunctionLike, Type
 
 from mypy_llmtracekit import __version__, compat, config
 from mypy_llmtracekit.catalogue import BlockingApis
+from mypy_llmtracekit.compat import Finding, Location
 from mypy_llmtracekit.registry import RULES
-from mypy_llmtracekit.rule import Finding, ModuleContext, Rule, error_code
+from mypy_llmtracekit.rule import ModuleContext, Rule, error_code
+from mypy_llmtracekit.rules import blocking_io_indirect
 from mypy_llmtracekit.sql import DEFAULT_SQL_CLASSES
+from mypy_llmtracekit.summaries import ModuleSummary, SummaryStore, blocking_chain, source_hash
 from mypy_llmtracekit.walker import ModuleWalker
 
 INTERNAL: ErrorCode = error_code(
@@ -63,6 +66,7 @@ class LlmTracekitPlugin(Plugin):
         self._checkers: dict[str, TypeChecker] = {}
         self._last_checker: TypeChecker | None = None
         self._reporter = compat.Reporter(daemon=compat.is_daemon(options))
+        self._summaries: SummaryStore = SummaryStore.for_cache(options.cache_dir)
         # The catalogue is loaded on the first module mypy checks (a warm run needs none).
         self._blocking_apis: BlockingApis | None = None
         # Names from the settings, resolved to mypy's full names once known.
@@ -77,11 +81,19 @@ class LlmTracekitPlugin(Plugin):
             self._reporter.replay(compat.errors_of(self._last_checker))
 
     def report_config_data(self, ctx: ReportConfigContext) -> Any:
-        return {
+        data: dict[str, Any] = {
             "version": __version__,
             "code": _code_fingerprint(),
             "settings": self.settings.fingerprint(),
         }
+        # Helpers this module's async functions reach: a change to their source
+        # (even a body-only change) makes this module's findings stale.
+        summary = self._summaries.load(ctx.id)
+        if summary is not None and summary.depends:
+            data["helpers"] = {
+                module: source_hash(path) for module, (path, _) in sorted(summary.depends.items())
+            }
+        return data
 
     def get_function_signature_hook(
         self, fullname: str
@@ -139,6 +151,8 @@ class LlmTracekitPlugin(Plugin):
                 return
             findings = self._run_rules(file, chk)
         self._reporter.report(chk, findings)
+        if self._reporter.daemon:
+            self._refresh_dependents(file.fullname)
 
     def _silenced_without_checker(self, file: MypyFile, chk: TypeChecker | None) -> bool:
         if chk is not None or self._last_checker is None:
@@ -162,6 +176,8 @@ class LlmTracekitPlugin(Plugin):
             task_helpers=self._resolved(self.settings.background_task_helper),
             sql_classes=self._resolved((*DEFAULT_SQL_CLASSES, *self.settings.sql_classes)),
             _type_of=(lambda expr: compat.expression_type(chk, expr)) if chk else _untyped,
+            summary=ModuleSummary(file.fullname, file.path),
+            summaries=self._summaries,
         )
         ModuleWalker(ctx, rules).run()
         return ctx.findings
@@ -181,6 +197,40 @@ class LlmTracekitPlugin(Plugin):
             print(f"{file.path}: error: {message}  [{INTERNAL.code}]", file=sys.stderr)
             return
         self._reporter.report(chk, [(INTERNAL, message, compat.Location(1, 0, 1, 1))])
+
+    def _refresh_dependents(self, module: str) -> None:
+        """Under dmypy: recompute the chains of modules that call into ``module``.
+
+        The daemon re-checks no caller when only a helper's body changed; their
+        call sites are in the summaries, so their findings can be recomputed.
+        """
+        if self._last_checker is None or self._modules is None:
+            return
+        errors = compat.errors_of(self._last_checker)
+        for summary in self._summaries.dependents(module):
+            tree = self._modules.get(summary.module)
+            if tree is None:
+                continue
+            used: dict[str, tuple[str, str]] = {}
+            findings: list[Finding] = []
+            for site in summary.sites:
+                chain = blocking_chain(site.callee, self._summaries, self._modules, used)
+                if chain is not None:
+                    message = blocking_io_indirect.site_message(site, chain)
+                    findings.append((blocking_io_indirect.CODE, message, Location(*site.location)))
+            used.pop(summary.module, None)
+            summary.depends = used
+            self._summaries.save(summary)
+            options = compat.options_for_module(self.options, summary.module)
+            ignored = tree.ignored_lines
+
+            def keep(code: ErrorCode, line: int) -> bool:
+                codes = ignored.get(line)
+                if codes is not None and (not codes or code.code in codes):
+                    return False
+                return compat.is_enabled_in(options, code)
+
+            self._reporter.republish(errors, summary.path, summary.module, findings, keep)
 
     # --- names ------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from mypy_llmtracekit.rule import Rule
 from mypy_llmtracekit.rules import (
     background_task,
     blocking_io,
+    blocking_io_indirect,
     broad_except,
     callable_any,
     callable_ellipsis,
@@ -28,6 +29,7 @@ from mypy_llmtracekit.rules import (
 RULES: tuple[Rule, ...] = (
     callable_ellipsis.RULE,
     blocking_io.RULE,
+    blocking_io_indirect.RULE,
     untyped_module_var.RULE,
     untyped_attribute.RULE,
     missing_param_annotation.RULE,

@@ -30,8 +30,9 @@ from mypy.options import Options
 from mypy.types import ProperType, Type, get_proper_type
 
 from mypy_llmtracekit.catalogue import BlockingApis
-from mypy_llmtracekit.compat import Location
+from mypy_llmtracekit.compat import Finding, Location
 from mypy_llmtracekit.config import Settings
+from mypy_llmtracekit.summaries import ModuleSummary, SummaryStore
 
 CATEGORY = "mypy-llmtracekit"
 
@@ -68,9 +69,6 @@ class Scope:
         return self.function is not None and self.function.is_coroutine
 
 
-Finding = tuple[ErrorCode, str, Location]
-
-
 @dataclass
 class ModuleContext:
     """Everything a rule handler may use for one checked module."""
@@ -88,6 +86,9 @@ class ModuleContext:
     # Full names of the DB classes whose queries the SQL rules judge, resolved.
     sql_classes: frozenset[str]
     _type_of: Callable[[Expression], Type | None]
+    # What this module's sync functions do (filled by the walk), and every module's.
+    summary: ModuleSummary
+    summaries: SummaryStore
     findings: list[Finding] = field(default_factory=list)
 
     def type_of(self, expr: Expression) -> ProperType | None:
@@ -111,6 +112,10 @@ class ModuleContext:
         location = Location(defn.line, column, defn.line, column + len(header))
         self.findings.append((code, message, location))
 
+    def report_location(self, code: ErrorCode, message: str, location: Location) -> None:
+        """Record a finding at a location computed earlier."""
+        self.findings.append((code, message, location))
+
     def report_at(self, code: ErrorCode, message: str, line: int) -> None:
         """Record a finding for a whole line (for nodes mypy keeps no position of)."""
         self.findings.append((code, message, Location(line, 0, line, 1)))
@@ -123,6 +128,7 @@ TypeAliasHandler = Callable[[ModuleContext, TypeAliasStmt, Scope], None]
 ClassHandler = Callable[[ModuleContext, ClassDef, Scope], None]
 TryHandler = Callable[[ModuleContext, TryStmt, Scope], None]
 ExpressionStmtHandler = Callable[[ModuleContext, ExpressionStmt, Scope], None]
+ModuleEndHandler = Callable[[ModuleContext], None]
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,8 @@ class Rule:
     on_class: ClassHandler | None = None
     on_try: TryHandler | None = None
     on_expression_stmt: ExpressionStmtHandler | None = None
+    # After the whole module was walked.
+    on_module_end: ModuleEndHandler | None = None
 
     @property
     def name(self) -> str:

@@ -155,8 +155,11 @@ class ModuleWalker:
         self._watched[kind] = _narrowed(kind, run)
 
     def run(self) -> None:
-        """Walk the whole module."""
+        """Walk the whole module, then let rules conclude."""
         self._visit_all(self.ctx.tree.defs)
+        for rule in self.rules:
+            if rule.on_module_end is not None:
+                rule.on_module_end(self.ctx)
 
     def _visit(self, node: Node) -> None:
         # The hot loop of the plugin: plain loops, no generators.

@@ -15,8 +15,8 @@ service/config.py:19: error: Module-level variable "retry_delays" has no annotat
 service/db.py:7: error: Type alias "RowHandler" is a callable with "..." parameters; define it with a ParamSpec: RowHandler = Callable[P, R] with P = ParamSpec("P")  [ltk-callable-ellipsis]
 service/db.py:8: error: Type alias "chat_row" is not PascalCase; name it ChatRow  [ltk-type-alias-name]
 service/db.py:9: error: Final constant "maxRetries" is not UPPER_SNAKE_CASE; name it MAX_RETRIES  [ltk-type-alias-name]
-service/db.py:27: error: SELECT reads table "chats" instead of the account views; read from account_chats  [ltk-sql-account-view]
-service/db.py:32: error: INSERT into "account_chats" does not take the account from CURRENT_SETTING('olly.account_id'); insert CURRENT_SETTING('olly.account_id') as the account column  [ltk-sql-account-insert]
+service/db.py:35: error: SELECT reads table "chats" instead of the account views; read from account_chats  [ltk-sql-account-view]
+service/db.py:40: error: INSERT into "account_chats" does not take the account from CURRENT_SETTING('olly.account_id'); insert CURRENT_SETTING('olly.account_id') as the account column  [ltk-sql-account-insert]
 service/handlers.py:14: error: Class "ArtifactUtils" is only a namespace (no instance state; only static/class methods and constants); use module-level functions and constants instead  [ltk-namespace-class]
 service/handlers.py:20: error: Function "normalize" returns a value but has no return annotation; annotate it: -> <type>  [ltk-missing-return-annotation]
 service/handlers.py:20: error: Parameter "title" of "normalize" has no annotation; annotate it: title: <type>  [ltk-missing-param-annotation]
@@ -28,9 +28,11 @@ service/handlers.py:35: error: Blocking call "time.sleep" in async function "att
 service/handlers.py:37: error: Blocking call "service.storage.BlobStore.read" in async function "attachment" stalls the event loop; make it async, or await asyncio.to_thread(...)  [ltk-blocking-io]
 service/handlers.py:38: error: Catching "Exception" without re-raising hides bugs; catch the specific exceptions (e.g. except (ValueError, KeyError):) or re-raise  [ltk-broad-except]
 service/handlers.py:45: error: Background task created with "asyncio.create_task" outside the project's helper; use clean.tasks.create_background_task(...) instead  [ltk-background-task]
-service/handlers.py:48: error: "Callable[..., R]" hides the parameter types; write Callable[P, R] with P = ParamSpec("P"), or list the parameters: Callable[[int, str], R]  [ltk-callable-ellipsis]
-service/handlers.py:52: error: "Callable[[Any], None]" takes "Any" parameters; write the real parameter types, or Callable[P, R] with P = ParamSpec("P")  [ltk-callable-any]
-Found 20 errors in 3 files (checked 11 source files)
+service/handlers.py:48: error: Async function "titles" calls "chat_titles", which blocks: titles -> chat_titles -> _query -> sqlite3.Connection.execute; make the helper async, or await asyncio.to_thread(chat_titles, ...)  [ltk-blocking-io-indirect]
+service/handlers.py:51: error: "Callable[..., R]" hides the parameter types; write Callable[P, R] with P = ParamSpec("P"), or list the parameters: Callable[[int, str], R]  [ltk-callable-ellipsis]
+service/handlers.py:55: error: "Callable[[Any], None]" takes "Any" parameters; write the real parameter types, or Callable[P, R] with P = ParamSpec("P")  [ltk-callable-any]
+service/handlers.py:60: error: Async function "main" calls "connect", which blocks: main -> connect -> sqlite3.connect; make the helper async, or await asyncio.to_thread(connect, ...)  [ltk-blocking-io-indirect]
+Found 22 errors in 3 files (checked 11 source files)
 """
 
 

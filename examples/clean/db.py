@@ -25,6 +25,10 @@ def connect(path: str) -> DBConnection:
     return sqlite3.connect(path)
 
 
+def chat_titles(conn: DBConnection) -> list[Row]:
+    return conn.execute("SELECT title FROM account_chats").fetchall()
+
+
 def fetch_chat_ids(conn: DBConnection) -> list[Row]:
     return conn.execute("SELECT id FROM account_chats").fetchall()
 

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import ParamSpec, TypeVar
 
 from clean.config import settings
-from clean.db import DBConnection, RowHandler, connect, fetch_chat_ids
+from clean.db import DBConnection, Row, RowHandler, chat_titles, connect, fetch_chat_ids
 from clean.storage import BlobStore
 from clean.tasks import create_background_task
 
@@ -45,6 +45,9 @@ class ChatController:
     async def refresh(self) -> None:
         create_background_task(self.export())
 
+    async def titles(self) -> list[Row]:
+        return await asyncio.to_thread(chat_titles, self._conn)
+
 
 def with_retry(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
     return fn
@@ -55,5 +58,6 @@ def on_event(handler: Callable[[str], None]) -> None:
 
 
 async def main() -> None:
-    controller = ChatController(connect(":memory:"), BlobStore.__new__(BlobStore))
+    conn = await asyncio.to_thread(connect, ":memory:")
+    controller = ChatController(conn, BlobStore.__new__(BlobStore))
     await controller.list_chats(str)

@@ -23,6 +23,14 @@ def connect(path: str) -> DBConnection:
     return sqlite3.connect(path)
 
 
+def _query(conn: DBConnection, sql: str) -> list[tuple[object, ...]]:
+    return conn.execute(sql).fetchall()
+
+
+def chat_titles(conn: DBConnection) -> list[tuple[object, ...]]:
+    return _query(conn, "SELECT title FROM account_chats")
+
+
 async def list_titles(db: Database, user_id: int) -> list[tuple[object, ...]]:
     return await db.fetch("SELECT title FROM chats WHERE user_id = $1", user_id)  # view
 

@@ -7,7 +7,7 @@ from collections.abc import Callable as Fn
 from typing import Any, Callable, Optional
 
 from service.config import settings
-from service.db import DBConnection, RowHandler, connect
+from service.db import DBConnection, RowHandler, chat_titles, connect
 from service.storage import BlobStore
 
 
@@ -44,6 +44,9 @@ class ChatController:
     async def refresh(self) -> None:
         asyncio.create_task(self.export())  # ltk-background-task
 
+    async def titles(self) -> list[tuple[object, ...]]:
+        return chat_titles(self._conn)  # ltk-blocking-io-indirect: a chain through db.py
+
 
 def with_retry(fn: Fn[..., Any]) -> Fn[..., Any]:  # ltk-callable-ellipsis
     return fn
@@ -54,5 +57,6 @@ def on_event(handler: Callable[[Any], None]) -> None:  # ltk-callable-any
 
 
 async def main() -> None:
-    controller = ChatController(connect(":memory:"), BlobStore.__new__(BlobStore))
+    conn = connect(":memory:")  # ltk-blocking-io-indirect: connect() connects
+    controller = ChatController(conn, BlobStore.__new__(BlobStore))
     await controller.list_chats(print)

@@ -1,0 +1,87 @@
+"""ltk-blocking-io-indirect follows body-only edits of helpers in other modules.
+
+The helper's signature never changes, so mypy itself would not re-check its
+callers; the plugin must make their diagnostics follow the edit on the next
+warm run, with parallel workers, and in the daemon.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from conftest import PLUGIN_INI, Project
+
+BLOCKING = """
+    import sqlite3
+
+    def _query(conn: sqlite3.Connection) -> list[object]:
+        return conn.execute("SELECT 1").fetchall()
+"""
+NOT_BLOCKING = """
+    import sqlite3
+
+    def _query(conn: sqlite3.Connection) -> list[object]:
+        return []
+"""
+FILES = {
+    "mypy.ini": PLUGIN_INI,
+    "svc/__init__.py": "",
+    "svc/db.py": BLOCKING,
+    "svc/helpers.py": """
+        import sqlite3
+        from svc.db import _query
+
+        def two_hops(conn: sqlite3.Connection) -> list[object]:
+            return _query(conn)
+    """,
+    "svc/api.py": """
+        import sqlite3
+        from svc.helpers import two_hops
+
+        async def handler(conn: sqlite3.Connection) -> None:
+            two_hops(conn)
+    """,
+}
+FINDING = (
+    'svc/api.py:5: error: Async function "handler" calls "two_hops", which blocks: '
+    "handler -> two_hops -> _query -> sqlite3.Connection.execute; make the helper async, "
+    "or await asyncio.to_thread(two_hops, ...)  [ltk-blocking-io-indirect]"
+)
+
+
+def _diagnostics(lines: list[str]) -> list[str]:
+    return sorted(line for line in lines if ": error: " in line)
+
+
+@pytest.fixture
+def svc(project: Project) -> Project:
+    project.write(FILES)
+    return project
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["sequential", "parallel"])
+def test_warm_runs_follow_helper_body_edits(svc: Project, workers: list[str]) -> None:
+    assert _diagnostics(svc.mypy(*workers, "svc").lines) == [FINDING]
+    assert _diagnostics(svc.mypy(*workers, "svc").lines) == [FINDING]
+    svc.write({"svc/db.py": NOT_BLOCKING})
+    assert _diagnostics(svc.mypy(*workers, "svc").lines) == []
+    assert _diagnostics(svc.mypy(*workers, "svc").lines) == []
+    svc.write({"svc/db.py": BLOCKING})
+    assert _diagnostics(svc.mypy(*workers, "svc").lines) == [FINDING]
+    svc.wipe_cache()
+    assert _diagnostics(svc.mypy(*workers, "svc").lines) == [FINDING]
+
+
+def test_daemon_follows_helper_body_edits(svc: Project) -> None:
+    def dmypy() -> list[str]:
+        return _diagnostics(svc.run("mypy.dmypy", "run", "--", "svc").lines)
+
+    assert dmypy() == [FINDING]
+    svc.write({"svc/db.py": NOT_BLOCKING})
+    assert dmypy() == []
+    svc.write({"svc/db.py": BLOCKING})
+    assert dmypy() == [FINDING]
+    # An edit elsewhere keeps the finding (replayed after the daemon's reset).
+    svc.write({"svc/helpers.py": textwrap.dedent(FILES["svc/helpers.py"]) + "\n# note\n"})
+    assert dmypy() == [FINDING]
