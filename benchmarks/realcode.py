@@ -27,14 +27,26 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=1, help="alternating runs of each kind")
     parser.add_argument("--workdir", type=Path, default=Path(__file__).parent / ".corpus")
     parser.add_argument("--show", action="append", default=[], help="print findings of CODE")
+    parser.add_argument(
+        "--cost-of", metavar="CODE", help="also time the plugin with CODE disabled (a rule's cost)"
+    )
     args = parser.parse_args()
     corpus = CORPORA[args.corpus]
     src = fetch(corpus, args.workdir)
     lines = count_lines(src, corpus)
     print(f"corpus {corpus.name}: {len(corpus.wheels)} packages, {lines:,} lines of Python")
 
-    plain, plugin = [], []
+    without = args.workdir / "plugin-without.ini"
+    if args.cost_of:
+        without.write_text(
+            f"{(args.workdir / 'plugin.ini').read_text()}disable_error_code = {args.cost_of}\n"
+        )
+    plain, plugin, reduced = [], [], []
     for _ in range(args.repeats):
+        if args.cost_of:
+            reduced.append(
+                run_mypy(src, corpus, without, args.workdir / "cache-without", cold=True)
+            )
         plain.append(
             run_mypy(
                 src, corpus, args.workdir / "plain.ini", args.workdir / "cache-plain", cold=True
@@ -63,6 +75,12 @@ def main() -> int:
         f"cold-cache wall time (median of {args.repeats}): plain {plain_s:.2f} s, "
         f"with plugin {plugin_s:.2f} s, ratio {plugin_s / plain_s:.3f}"
     )
+    if reduced:
+        reduced_s = statistics.median(r.seconds for r in reduced)
+        print(
+            f"{args.cost_of}: plugin without it {reduced_s:.2f} s, with it {plugin_s:.2f} s, "
+            f"ratio {plugin_s / reduced_s:.3f}"
+        )
     return 1 if broken else 0
 
 
