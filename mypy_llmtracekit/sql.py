@@ -51,6 +51,22 @@ def query_literal(ctx: ModuleContext, call: CallExpr) -> StrExpr | None:
     return None
 
 
+def sent_sql(ctx: ModuleContext, call: CallExpr) -> tuple[StrExpr, tuple[exp.Expr, ...]] | None:
+    """The literal a DB call sends and its parsed statements, if the rules judge it."""
+    literal = query_literal(ctx, call)
+    if literal is None:
+        return None
+    statements = parse(literal.value)
+    if statements is None:
+        return None
+    return literal, statements
+
+
+def exempt_tables(ctx: ModuleContext) -> frozenset[str]:
+    """The configured exempt tables, lower-case."""
+    return frozenset(name.lower() for name in ctx.settings.sql_exempt_tables)
+
+
 @functools.lru_cache(maxsize=4096)
 def parse(sql: str) -> tuple[exp.Expr, ...] | None:
     """The statements of ``sql`` (PostgreSQL dialect), or None if it does not parse."""

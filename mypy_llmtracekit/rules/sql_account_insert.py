@@ -40,7 +40,7 @@ from mypy.errorcodes import ErrorCode
 from mypy.nodes import CallExpr
 
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
-from mypy_llmtracekit.sql import parse, query_literal, real_tables
+from mypy_llmtracekit.sql import exempt_tables, real_tables, sent_sql
 
 if TYPE_CHECKING:
     from sqlglot import exp
@@ -63,16 +63,14 @@ def _reads_setting(statement: exp.Expr, setting: str) -> bool:
 
 
 def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
-    literal = query_literal(ctx, call)
-    if literal is None:
+    sent = sent_sql(ctx, call)
+    if sent is None:
         return
-    statements = parse(literal.value)
-    if statements is None:
-        return
+    literal, statements = sent
     from sqlglot import exp
 
     setting = ctx.settings.sql_account_setting.lower()
-    exempt = frozenset(name.lower() for name in ctx.settings.sql_exempt_tables)
+    exempt = exempt_tables(ctx)
     for statement in statements:
         if not isinstance(statement, exp.Insert) or _reads_setting(statement, setting):
             continue

@@ -36,7 +36,7 @@ from mypy.errorcodes import ErrorCode
 from mypy.nodes import CallExpr
 
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
-from mypy_llmtracekit.sql import parse, query_literal, real_tables
+from mypy_llmtracekit.sql import exempt_tables, real_tables, sent_sql
 
 CODE: ErrorCode = error_code(
     "ltk-sql-account-view", "SELECT reads a table instead of an account_* view"
@@ -44,16 +44,14 @@ CODE: ErrorCode = error_code(
 
 
 def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
-    literal = query_literal(ctx, call)
-    if literal is None:
+    sent = sent_sql(ctx, call)
+    if sent is None:
         return
-    statements = parse(literal.value)
-    if statements is None:
-        return
+    literal, statements = sent
     from sqlglot import exp
 
     prefix = ctx.settings.sql_view_prefix.lower()
-    exempt = frozenset(name.lower() for name in ctx.settings.sql_exempt_tables)
+    exempt = exempt_tables(ctx)
     read: list[str] = []
     for statement in statements:
         for table in real_tables(statement, exempt):
