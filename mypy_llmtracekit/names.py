@@ -54,6 +54,17 @@ def fullname_of(node: SymbolNode | None) -> str | None:
     return node.fullname or None
 
 
+def is_record_class(info: TypeInfo) -> bool:
+    """Enums, dataclasses, attrs classes, NamedTuples, TypedDicts: classes of fields."""
+    return (
+        info.is_enum
+        or info.typeddict_type is not None
+        or info.tuple_type is not None
+        or "dataclass" in info.metadata
+        or "attrs" in info.metadata
+    )
+
+
 def class_called(callee: Expression) -> TypeInfo | None:
     """Return the class if ``callee`` names a class (directly or through an alias)."""
     if not isinstance(callee, RefExpr):

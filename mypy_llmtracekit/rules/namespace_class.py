@@ -46,6 +46,7 @@ from mypy.nodes import (
     Var,
 )
 
+from mypy_llmtracekit.names import is_record_class
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 
 CODE: ErrorCode = error_code(
@@ -54,11 +55,7 @@ CODE: ErrorCode = error_code(
 
 
 def _takes_part_in_a_hierarchy(info: TypeInfo) -> bool:
-    if info.is_protocol or info.is_enum or info.is_abstract:
-        return True
-    if info.typeddict_type is not None or info.tuple_type is not None:
-        return True
-    if "dataclass" in info.metadata or "attrs" in info.metadata:
+    if info.is_protocol or info.is_abstract or is_record_class(info):
         return True
     if info.declared_metaclass is not None:
         return True

@@ -47,23 +47,13 @@ from mypy.nodes import (
 )
 
 from mypy_llmtracekit.compat import format_type
+from mypy_llmtracekit.names import is_record_class
 from mypy_llmtracekit.obvious import is_obvious
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
 
 CODE: ErrorCode = error_code(
     "ltk-untyped-attribute", "Class attribute without annotation and not obvious"
 )
-
-
-def _is_record_class(info: TypeInfo) -> bool:
-    """Enums, dataclasses, NamedTuples, TypedDicts: their fields are not attributes."""
-    return (
-        info.is_enum
-        or info.typeddict_type is not None
-        or info.tuple_type is not None
-        or "dataclass" in info.metadata
-        or "attrs" in info.metadata
-    )
 
 
 def _declared_by_base(info: TypeInfo, name: str) -> bool:
@@ -93,7 +83,7 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
     if stmt.unanalyzed_type is not None or scope.cls is None or len(stmt.lvalues) != 1:
         return
     info = scope.cls.info
-    if _is_record_class(info):
+    if is_record_class(info):  # their fields are not attributes in the guide's sense
         return
     lvalue = stmt.lvalues[0]
     if scope.kind is ScopeKind.CLASS and isinstance(lvalue, NameExpr):
