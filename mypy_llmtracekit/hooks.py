@@ -86,13 +86,17 @@ class LlmTracekitPlugin(Plugin):
             "code": _code_fingerprint(),
             "settings": self.settings.fingerprint(),
         }
-        # Helpers this module's async functions reach: a change to their source
-        # (even a body-only change) makes this module's findings stale.
-        summary = self._summaries.load(ctx.id)
-        if summary is not None and summary.depends:
-            data["helpers"] = {
-                module: source_hash(path) for module, (path, _) in sorted(summary.depends.items())
-            }
+        # Helpers this module's async functions reach: if one's source changed since
+        # this module was checked (even a body-only edit), its findings are stale.
+        # Written as "current" and compared against it, so the value never
+        # depends on when mypy asks (before or after the post-check pass).
+        data["helpers"] = "current"
+        if ctx.is_check:
+            summary = self._summaries.load(ctx.id)
+            if summary is not None and any(
+                source_hash(path) != recorded for path, recorded in summary.depends.values()
+            ):
+                data["helpers"] = "changed"
         return data
 
     def get_function_signature_hook(
