@@ -45,7 +45,7 @@ from mypy_llmtracekit.registry import RULES
 from mypy_llmtracekit.rule import ModuleContext, Rule, error_code
 from mypy_llmtracekit.rules import blocking_io_indirect
 from mypy_llmtracekit.sql import DEFAULT_SQL_CLASSES
-from mypy_llmtracekit.summaries import ModuleSummary, SummaryStore, blocking_chain, source_hash
+from mypy_llmtracekit.summaries import ModuleSummary, SummaryStore, blocking_chain
 from mypy_llmtracekit.walker import ModuleWalker
 
 INTERNAL: ErrorCode = error_code(
@@ -67,6 +67,12 @@ class LlmTracekitPlugin(Plugin):
         self._last_checker: TypeChecker | None = None
         self._reporter = compat.Reporter(daemon=compat.is_daemon(options))
         self._summaries: SummaryStore = SummaryStore.for_cache(options.cache_dir)
+        # What mypy stores with each module's cache: a change invalidates it.
+        self._config_data: dict[str, Any] = {
+            "version": __version__,
+            "code": _code_fingerprint(),
+            "settings": self.settings.fingerprint(),
+        }
         # The catalogue is loaded on the first module mypy checks (a warm run needs none).
         self._blocking_apis: BlockingApis | None = None
         # Names from the settings, resolved to mypy's full names once known.
@@ -81,23 +87,12 @@ class LlmTracekitPlugin(Plugin):
             self._reporter.replay(compat.errors_of(self._last_checker))
 
     def report_config_data(self, ctx: ReportConfigContext) -> Any:
-        data: dict[str, Any] = {
-            "version": __version__,
-            "code": _code_fingerprint(),
-            "settings": self.settings.fingerprint(),
-        }
         # Helpers this module's async functions reach: if one's source changed since
         # this module was checked (even a body-only edit), its findings are stale.
         # Written as "current" and compared against it, so the value never
         # depends on when mypy asks (before or after the post-check pass).
-        data["helpers"] = "current"
-        if ctx.is_check:
-            summary = self._summaries.load(ctx.id)
-            if summary is not None and any(
-                source_hash(path) != recorded for path, recorded in summary.depends.values()
-            ):
-                data["helpers"] = "changed"
-        return data
+        changed = ctx.is_check and self._summaries.helpers_changed(ctx.id)
+        return {**self._config_data, "helpers": "changed" if changed else "current"}
 
     def get_function_signature_hook(
         self, fullname: str

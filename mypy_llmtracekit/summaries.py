@@ -16,6 +16,7 @@ change.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -86,8 +87,25 @@ class ModuleSummary:
         )
 
 
+def _write_atomically(target: Path, text: str) -> None:
+    """Parallel workers never read half a file."""
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    temporary.write_text(text)
+    temporary.replace(target)
+
+
 def source_hash(path: str) -> str:
     """A hash of a module's source file ("" if it cannot be read)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ""
+    return _hash_file(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8192)
+def _hash_file(path: str, mtime_ns: int, size: int) -> str:
+    """Hash a file once per version of it (its mtime and size are part of the key)."""
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
     except OSError:
@@ -108,19 +126,32 @@ class SummaryStore:
             return cls(None)
         return cls(Path(cache_dir) / "mypy_llmtracekit" / "summaries")
 
-    def save(self, summary: ModuleSummary) -> None:
-        """Keep a module's summary (replacing an older one)."""
+    def save(self, summary: ModuleSummary, *, persist: bool = True) -> None:
+        """Keep a module's summary (replacing an older one); ``persist`` writes its file."""
         self._memory[summary.module] = summary
-        if self.directory is None:
+        if self.directory is None or not persist:
             return
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            target = self.directory / f"{summary.module}.json"
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(summary.to_json())
-            temporary.replace(target)  # atomic: parallel workers never read half a file
+            _write_atomically(self.directory / f"{summary.module}.json", summary.to_json())
+            # The helpers this module's findings used, alone: read at every cache check.
+            deps = self.directory / f"{summary.module}.deps"
+            if summary.depends:
+                _write_atomically(deps, json.dumps(summary.depends, sort_keys=True))
+            elif deps.exists():
+                deps.unlink()
         except OSError:
             return
+
+    def helpers_changed(self, module: str) -> bool:
+        """True if a helper this module's findings used has other source now."""
+        if self.directory is None:
+            return False
+        try:
+            recorded = json.loads((self.directory / f"{module}.deps").read_text())
+        except (OSError, ValueError):
+            return False
+        return any(source_hash(path) != digest for path, digest in recorded.values())
 
     def load(self, module: str) -> ModuleSummary | None:
         """A module's summary from this process, else from its file."""
@@ -197,5 +228,6 @@ def _function(
     summary = store.load(module)
     if summary is None:
         return None
-    used.setdefault(module, (summary.path, source_hash(summary.path)))
+    if module not in used:
+        used[module] = (summary.path, source_hash(summary.path))
     return summary.functions.get(name)

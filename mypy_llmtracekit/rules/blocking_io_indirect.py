@@ -154,7 +154,7 @@ def site_message(site: Site, chain: list[str]) -> str:
 
 
 def _finish(ctx: ModuleContext) -> None:
-    ctx.summaries.save(ctx.summary)
+    ctx.summaries.save(ctx.summary, persist=False)  # chains may run through this module
     used: dict[str, tuple[str, str]] = {}
     for site in ctx.summary.sites:
         chain = blocking_chain(site.callee, ctx.summaries, ctx.modules, used)
