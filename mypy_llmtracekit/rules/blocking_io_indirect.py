@@ -52,6 +52,7 @@ from mypy.nodes import (
     OverloadedFuncDef,
     RefExpr,
     SymbolNode,
+    TypeInfo,
 )
 
 from mypy_llmtracekit.compat import Location
@@ -75,6 +76,19 @@ def _sync_function(node: SymbolNode | FuncBase | Decorator | None) -> FuncDef | 
     return None
 
 
+def _method(info: TypeInfo, name: str) -> SymbolNode | None:
+    """The method ``name`` of a class, looked up along its MRO.
+
+    (``TypeInfo.get_method`` also scans every name of every class for
+    redefinitions: too slow for classes with hundreds of methods.)
+    """
+    for base in info.mro:
+        symbol = base.names.get(name)
+        if symbol is not None:
+            return symbol.node
+    return None
+
+
 def function_key(ctx: ModuleContext, func: FuncDef) -> str:
     """A function's name in the summaries: its full name, or a local one when nested."""
     if func.fullname and "." in func.fullname:
@@ -88,7 +102,7 @@ def project_callee(ctx: ModuleContext, call: CallExpr) -> str | None:
     if isinstance(callee, MemberExpr) and callee.node is None:
         # obj.method(...): the method the receiver's class really has.
         for info in receiver_classes(ctx.type_of(callee.expr)):
-            found = _sync_function(info.get_method(callee.name))
+            found = _sync_function(_method(info, callee.name))
             if found is not None:
                 return function_key(ctx, found)
         return None
