@@ -138,19 +138,18 @@ class LlmTracekitPlugin(Plugin):
         if chk is not None and compat.is_silenced(chk):
             return
         findings = self._run_rules(file, chk)
-        if chk is None:
-            if not findings:
-                if self._last_checker is not None:
-                    errors = compat.errors_of(self._last_checker)
-                    self._reporter.forget(errors, file.path, file.fullname)
-                return
+        if chk is None and findings:
             # mypy never asked us about a call in this module: find its checker.
             chk = compat.find_checker(file)
             if chk is None or compat.is_silenced(chk):
                 return
             findings = self._run_rules(file, chk)
-        self._reporter.report(chk, findings)
+        if chk is not None:
+            self._reporter.report(chk, findings)
+        elif self._last_checker is not None:
+            self._reporter.forget(compat.errors_of(self._last_checker), file.path, file.fullname)
         if self._reporter.daemon:
+            # After every pass, findings or not: this module's summary may have changed.
             self._refresh_dependents(file.fullname)
 
     def _silenced_without_checker(self, file: MypyFile, chk: TypeChecker | None) -> bool:

@@ -24,6 +24,14 @@ NOT_BLOCKING = """
     def _query(conn: sqlite3.Connection) -> list[object]:
         return []
 """
+NO_CALLS = """
+    import sqlite3
+
+    NOTHING: list[object]
+
+    def _query(conn: sqlite3.Connection) -> list[object]:
+        return NOTHING
+"""
 FILES = {
     "mypy.ini": PLUGIN_INI,
     "svc/__init__.py": "",
@@ -79,6 +87,12 @@ def test_daemon_follows_helper_body_edits(svc: Project) -> None:
 
     assert dmypy() == [FINDING]
     svc.write({"svc/db.py": NOT_BLOCKING})
+    assert dmypy() == []
+    svc.write({"svc/db.py": BLOCKING})
+    assert dmypy() == [FINDING]
+    # A helper module left without any call at all (mypy never consults a plugin
+    # while checking it) must still update its callers.
+    svc.write({"svc/db.py": NO_CALLS})
     assert dmypy() == []
     svc.write({"svc/db.py": BLOCKING})
     assert dmypy() == [FINDING]
