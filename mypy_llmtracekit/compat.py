@@ -18,33 +18,54 @@ are supported. The internals used, and why:
 * ``mypy.messages.format_type_inner``: mypy's type formatting, asked to keep
   module names so the inferred type in a message can be pasted.
 * ``mypy.errors.ErrorInfo`` and ``Errors.add_error_info``/``_add_error_info``/
-  ``clear_errors_in_targets``: the daemon (``dmypy``) re-checks single
-  functions and never re-runs the post-check hook, so findings carry a target of
-  their own and are replayed after each of the daemon's error resets.
+  ``clear_errors_in_targets``/``error_info_map``: the daemon (``dmypy``) resets
+  its error list at every module update, so findings carry a target of their own
+  and are put back after each reset (a reset replaces ``error_info_map``).
+* ``MypyFile.is_cache_skeleton``: set under the daemon so that a change elsewhere
+  re-checks a whole module (with the post-check hook) instead of single functions.
+* ``MypyFile.defs``: whether a tree was parsed in this process or loaded from the
+  cache (no statements).
+* ``mypy.maptype.map_instance_to_supertype``, ``mypy.expandtype.expand_type_by_instance``,
+  ``mypy.typevars.fill_typevars``/``fill_typevars_with_any``: declared member types
+  of a generic receiver, for summaries computed from declarations alone.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from mypy.build import BuildManager
 from mypy.checker import TypeChecker
 from mypy.checker_state import checker_state
 from mypy.errorcodes import ErrorCode
 from mypy.errors import ErrorInfo, Errors
+from mypy.expandtype import expand_type_by_instance
+from mypy.maptype import map_instance_to_supertype
 from mypy.messages import format_type_inner
-from mypy.nodes import Context, Expression, MypyFile
+from mypy.nodes import (
+    Context,
+    Decorator,
+    Expression,
+    FuncBase,
+    MypyFile,
+    SymbolNode,
+    TypeInfo,
+    Var,
+)
 from mypy.options import Options
 from mypy.types import (
     CallableType,
     Instance,
     TupleType,
     Type,
+    TypeAliasType,
     TypeType,
     UnionType,
     get_proper_type,
 )
+from mypy.typevars import fill_typevars, fill_typevars_with_any
 
 # A fine-grained target name that no mypy node can have: the daemon never
 # clears or re-triggers it on its own.
@@ -127,19 +148,110 @@ def format_type(typ: Type, options: Options, module: str) -> str:
 
 
 def _class_names(typ: Type) -> Iterator[str]:
-    p = get_proper_type(typ)
-    children: list[Type] = []
-    if isinstance(p, Instance):
-        yield p.type.fullname
-        children = list(p.args)
-    elif isinstance(p, (UnionType, TupleType)):
-        children = list(p.items)
-    elif isinstance(p, CallableType):
-        children = [*p.arg_types, p.ret_type]
-    elif isinstance(p, TypeType):
-        children = [p.item]
-    for child in children:
-        yield from _class_names(child)
+    """Every class named in ``typ`` (safe on recursive type aliases)."""
+    seen: set[int] = set()
+    stack: list[Type] = [typ]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, TypeAliasType):
+            # A recursive alias (JSON = Union[int, list["JSON"]]) expands forever.
+            if id(current.alias) in seen:
+                continue
+            if current.alias is not None:
+                seen.add(id(current.alias))
+        p = get_proper_type(current)
+        if isinstance(p, Instance):
+            yield p.type.fullname
+            stack.extend(p.args)
+        elif isinstance(p, (UnionType, TupleType)):
+            stack.extend(p.items)
+        elif isinstance(p, CallableType):
+            stack.extend([*p.arg_types, p.ret_type])
+        elif isinstance(p, TypeType):
+            stack.append(p.item)
+
+
+def member_type(
+    instance: Instance, name: str, after: TypeInfo | None = None
+) -> tuple[SymbolNode | None, Type | None]:
+    """The node and declared type of ``instance.name``, looked up along the MRO.
+
+    The type is expanded for the instance's type arguments (``dict[str, Conn]``'s
+    ``__getitem__`` returns ``Conn``). Only declared types and types inferred with
+    the class's interface are read. ``after`` starts the lookup past that class of
+    the MRO (``super().name``).
+    """
+    mro = instance.type.mro
+    if after is not None and after in mro:
+        mro = mro[mro.index(after) + 1 :]
+    for base in mro:
+        symbol = base.names.get(name)
+        if symbol is None:
+            continue
+        node = symbol.node
+        declared = _declared_type(node)
+        if declared is None:
+            return node, None
+        mapped = map_instance_to_supertype(instance, base)
+        return node, expand_type_by_instance(declared, mapped)
+    return None, None
+
+
+def _declared_type(node: SymbolNode | None) -> Type | None:
+    if isinstance(node, Decorator):
+        return node.var.type
+    if isinstance(node, (Var, FuncBase)):
+        return node.type
+    return None
+
+
+def self_type(info: TypeInfo) -> Instance:
+    """The type of ``self`` in a method of ``info`` (its type variables unbound)."""
+    own = fill_typevars(info)
+    return own if isinstance(own, Instance) else own.partial_fallback
+
+
+def any_instance(info: TypeInfo) -> Instance:
+    """An instance of ``info`` with ``Any`` for its type arguments (``Client(...)``)."""
+    own = fill_typevars_with_any(info)
+    return own if isinstance(own, Instance) else own.partial_fallback
+
+
+def has_bodies(tree: MypyFile) -> bool:
+    """True when ``tree`` was parsed in this process (a tree loaded from mypy's
+    cache has symbol tables but no statements)."""
+    return bool(tree.defs)
+
+
+def recheck_whole_module_on_change(tree: MypyFile, modules: dict[str, MypyFile]) -> None:
+    """Under dmypy: when a change elsewhere triggers any target in ``tree``, have the
+    daemon re-check the whole module (as for a module loaded from its cache).
+
+    The daemon re-checks single functions without any post-check hook; the plugin's
+    findings for a module can only be recomputed by a whole-module pass. The
+    daemon keeps each module it parsed during one update in its AST cache and
+    would reuse that (already analysed) tree for a second pass in the same update:
+    the entry is dropped so that a second pass parses the file again.
+    """
+    tree.is_cache_skeleton = True
+    manager = _build_manager(modules)
+    if manager is not None:
+        manager.ast_cache.pop(tree.fullname, None)
+
+
+_managers: dict[int, BuildManager] = {}
+
+
+def _build_manager(modules: dict[str, MypyFile]) -> BuildManager | None:
+    """The BuildManager whose module table ``modules`` is (one heap scan per build)."""
+    found = _managers.get(id(modules))
+    if found is not None and found.modules is modules:
+        return found
+    for obj in gc.get_referrers(modules):
+        if isinstance(obj, BuildManager) and obj.modules is modules:
+            _managers[id(modules)] = obj
+            return obj
+    return None
 
 
 def is_daemon(options: Options) -> bool:
@@ -169,39 +281,50 @@ class Location:
 
 
 Finding = tuple[ErrorCode, str, Location]
-# Findings whose inputs can change without mypy re-checking their module (the
-# daemon): they are reported under a target of their own, so they can be replaced.
-REPUBLISHED_CODES = frozenset({"ltk-blocking-io-indirect"})
+# Findings of a module that depend on other modules' function bodies: under the
+# daemon they are recomputed without re-checking their module, so they travel on
+# a channel of their own that can be replaced alone.
+CHAIN_CODES = frozenset({"ltk-blocking-io-indirect"})
+MODULE_CHANNEL = "module"
+CHAIN_CHANNEL = "chains"
 
 
-def _channel(code: ErrorCode) -> str:
-    return "republished" if code.code in REPUBLISHED_CODES else "module"
+def channel_of(code: ErrorCode) -> str:
+    """The channel a finding of ``code`` is reported on."""
+    return CHAIN_CHANNEL if code.code in CHAIN_CODES else MODULE_CHANNEL
 
 
 @dataclass
 class Reporter:
-    """Sends findings into mypy's error list, and replays them under the daemon.
+    """Sends findings into mypy's error list; under the daemon, keeps them there.
 
-    One instance per plugin instance (so per mypy process and build).
+    One instance per plugin instance (so per mypy process and build). Findings
+    carry a fine-grained target of their own (``<mypy_llmtracekit>:channel:module``)
+    that the daemon never re-checks or clears by itself. The daemon empties its
+    whole error list at the start of every module update and rebuilds it by
+    re-checking targets; :meth:`sync` puts the kept findings back after each such
+    reset and forgets the modules that left the build.
     """
 
     daemon: bool
     # (module id, channel) -> (file path, findings accepted by mypy); dmypy only.
     _kept: dict[tuple[str, str], tuple[str, list[ErrorInfo]]] = field(default_factory=dict)
+    # The error map the kept findings were last put into (a reset replaces it).
+    _map: object = None
 
     def report(self, chk: TypeChecker, findings: Iterable[Finding]) -> None:
-        """Report every finding for the module ``chk`` checks."""
+        """Report every finding for the module ``chk`` checks (both channels)."""
         errors: Errors = chk.msg.errors
         module = checker_module(chk)
         if errors.file != chk.path:
             errors.set_file(chk.path, module, chk.options, scope=None)
-        by_channel: dict[str, list[Finding]] = {"module": [], "republished": []}
+        by_channel: dict[str, list[Finding]] = {MODULE_CHANNEL: [], CHAIN_CHANNEL: []}
         for finding in findings:
-            by_channel[_channel(finding[0])].append(finding)
+            by_channel[channel_of(finding[0])].append(finding)
         for channel, group in by_channel.items():
             self._publish(errors, chk.path, module, channel, group, add=errors.add_error_info)
 
-    def republish(
+    def republish_chains(
         self,
         errors: Errors,
         path: str,
@@ -209,9 +332,9 @@ class Reporter:
         findings: list[Finding],
         keep: Callable[[ErrorCode, int], bool],
     ) -> None:
-        """Replace a module's republished findings without re-checking it (daemon).
+        """Replace a module's chain findings without re-checking it (daemon).
 
-        mypy's own filters need the module's state, so ``keep`` applies ignore
+        mypy's own filters need the module's checker, so ``keep`` applies ignore
         comments and disabled codes instead.
         """
         kept = [f for f in findings if keep(f[0], f[2].line)]
@@ -219,7 +342,7 @@ class Reporter:
             errors,
             path,
             module,
-            "republished",
+            CHAIN_CHANNEL,
             kept,
             add=lambda info: errors._add_error_info(path, info),
         )
@@ -233,6 +356,8 @@ class Reporter:
         findings: list[Finding],
         add: Callable[[ErrorInfo], None],
     ) -> None:
+        if self.daemon:
+            self.sync(errors, None)
         target = f"{_TARGET_PREFIX}{channel}:{module}"
         errors.clear_errors_in_targets(path, {target})
         accepted: list[ErrorInfo] = []
@@ -259,20 +384,27 @@ class Reporter:
             self._kept[(module, channel)] = (path, accepted)
 
     def forget(self, errors: Errors, path: str, module: str) -> None:
-        """Drop the findings of a module that now has none (under dmypy)."""
-        for channel in ("module", "republished"):
+        """Drop every finding of a module (under dmypy)."""
+        for channel in (MODULE_CHANNEL, CHAIN_CHANNEL):
             if self._kept.pop((module, channel), None) is not None:
                 errors.clear_errors_in_targets(path, {f"{_TARGET_PREFIX}{channel}:{module}"})
 
-    def replay(self, errors: Errors | None) -> None:
-        """Put kept findings back after the daemon reset its error list."""
-        if errors is None or not self._kept:
+    def sync(self, errors: Errors | None, live: Container[str] | None) -> None:
+        """Under dmypy: forget modules no longer in ``live`` (when given), and put the
+        kept findings back if the daemon reset its error list since they were added."""
+        if errors is None or not self.daemon:
             return
+        if live is not None:
+            for key in [key for key in self._kept if key[0] not in live]:
+                path, _ = self._kept.pop(key)
+                if errors.error_info_map is self._map:
+                    errors.clear_errors_in_targets(path, {f"{_TARGET_PREFIX}{key[1]}:{key[0]}"})
+        if errors.error_info_map is self._map:
+            return
+        self._map = errors.error_info_map
         for path, infos in self._kept.values():
-            present = errors.error_info_map.get(path, [])
             for info in infos:
-                if info not in present:
-                    errors._add_error_info(path, info)
+                errors._add_error_info(path, info)
 
 
 def errors_of(chk: TypeChecker) -> Errors:

@@ -3,24 +3,36 @@
 How the rules reach mypy (see ARCHITECTURE.md for the full argument):
 
 * ``get_additional_indirect_deps(tree)`` is called once per module right after
-  mypy type-checked it, with every inferred type still in place. The plugin
-  walks the module there and runs every enabled rule. It never adds a
-  dependency (it returns an empty set).
+  mypy type-checked its function bodies, with every inferred type still in
+  place. The plugin walks the module there and runs every enabled rule. It
+  returns the modules whose summaries its findings used, so mypy re-checks the
+  module when one of those changes.
+* ``report_config_data`` is called when mypy writes a module's cache (the end of
+  its interface phase) and when it validates it. The plugin returns its settings
+  and the digest of the module's summary (what its sync functions call): a
+  settings change invalidates every module, a summary change re-checks the
+  modules that depend on it, and a damaged summary file re-checks its module.
 * ``get_function_hook``/``get_method_hook`` and their signature variants are
   asked about every call while a module is checked. The plugin answers None
   (it never takes over a name, so other plugins and mypy's default plugin keep
   theirs) and only notes which type checker is at work: that checker holds the
   module's inferred types and its error list.
-* ``report_config_data`` returns the settings, so a settings change invalidates
-  mypy's cache.
+* ``set_modules`` (every daemon update) lets the plugin put its kept findings
+  back after the daemon reset its error list.
+
+Every entry point runs inside a guard: a plugin bug becomes one ``ltk-internal``
+error on the module, never a mypy INTERNAL ERROR.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import sys
+import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +57,23 @@ from mypy_llmtracekit.registry import RULES
 from mypy_llmtracekit.rule import ModuleContext, Rule, error_code
 from mypy_llmtracekit.rules import blocking_io_indirect
 from mypy_llmtracekit.sql import DEFAULT_SQL_CLASSES
-from mypy_llmtracekit.summaries import ModuleSummary, SummaryStore, blocking_chain
+from mypy_llmtracekit.summaries import ModuleSummary, SummaryStore
+from mypy_llmtracekit.summary_builder import build_summary
 from mypy_llmtracekit.walker import ModuleWalker
 
 INTERNAL: ErrorCode = error_code(
     "ltk-internal", "mypy-llmtracekit could not finish checking a module (a plugin bug)"
 )
+
+
+@dataclass
+class _Chains:
+    """Under dmypy: what a module's chain findings are recomputed from."""
+
+    path: str
+    sites: list[blocking_io_indirect.Site]
+    used: set[str]
+    options: Options
 
 
 class LlmTracekitPlugin(Plugin):
@@ -63,36 +86,46 @@ class LlmTracekitPlugin(Plugin):
         except config.ConfigError as exc:
             print(f"mypy: error: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
+        self._daemon: bool = compat.is_daemon(options)
         self._checkers: dict[str, TypeChecker] = {}
         self._last_checker: TypeChecker | None = None
-        self._reporter = compat.Reporter(daemon=compat.is_daemon(options))
-        self._summaries: SummaryStore = SummaryStore.for_cache(options.cache_dir)
+        self._reporter = compat.Reporter(daemon=self._daemon)
+        self._store: SummaryStore = SummaryStore.for_cache(options.cache_dir)
         # What mypy stores with each module's cache: a change invalidates it.
         self._config_data: dict[str, Any] = {
             "version": __version__,
             "code": _code_fingerprint(),
             "settings": self.settings.fingerprint(),
         }
+        _announce_identity(self._config_data)
         # The catalogue is loaded on the first module mypy checks (a warm run needs none).
         self._blocking_apis: BlockingApis | None = None
         # Names from the settings, resolved to mypy's full names once known.
         self._canonical: dict[str, str] = {}
+        # Under dmypy, per module: its chain call sites, to recompute them alone.
+        self._chains: dict[str, _Chains] = {}
+        # report_config_data failures, reported at the module's pass.
+        self._failed: dict[str, Exception] = {}
 
     # --- plugin API -----------------------------------------------------------
 
     def set_modules(self, modules: dict[str, MypyFile]) -> None:
         super().set_modules(modules)
-        self._checkers.clear()
-        if self._last_checker is not None:
-            self._reporter.replay(compat.errors_of(self._last_checker))
+        try:
+            self._checkers.clear()
+            self._sync_daemon()
+        # A plugin bug must never crash mypy.
+        except Exception:  # type: ignore[ltk-broad-except]
+            return
 
     def report_config_data(self, ctx: ReportConfigContext) -> Any:
-        # Helpers this module's async functions reach: if one's source changed since
-        # this module was checked (even a body-only edit), its findings are stale.
-        # Written as "current" and compared against it, so the value never
-        # depends on when mypy asks (before or after the post-check pass).
-        changed = ctx.is_check and self._summaries.helpers_changed(ctx.id)
-        return {**self._config_data, "helpers": "changed" if changed else "current"}
+        try:
+            digest = self._summary_digest(ctx.id, ctx.is_check)
+        # Reported as ltk-internal when the module is checked.
+        except Exception as exc:  # type: ignore[ltk-broad-except]
+            self._failed[ctx.id] = exc
+            digest = "failed"
+        return {**self._config_data, "summary": digest}
 
     def get_function_signature_hook(
         self, fullname: str
@@ -115,54 +148,71 @@ class LlmTracekitPlugin(Plugin):
         return None
 
     def get_additional_indirect_deps(self, file: MypyFile) -> set[str]:
-        """After mypy checked ``file``: run the rules on it. Adds no dependency."""
+        """After mypy checked ``file``: run the rules on it.
+
+        Returns the modules whose summaries its findings used.
+        """
         chk = self._checkers.pop(file.fullname, None)
         try:
-            self._check_module(file, chk)
+            return self._module_pass(file, chk)
         # A plugin bug must never crash mypy: it becomes one ltk-internal error.
         except Exception as exc:  # type: ignore[ltk-broad-except]
             self._report_internal(file, chk, exc)
-        return set()
+            return set()
 
     # --- the module pass --------------------------------------------------------
 
     def _observe(self) -> None:
-        chk = compat.current_checker()
-        if chk is not None and chk is not self._last_checker:
-            self._last_checker = chk
-            self._checkers[compat.checker_module(chk)] = chk
+        try:
+            chk = compat.current_checker()
+            if chk is not None and chk is not self._last_checker:
+                self._last_checker = chk
+                self._checkers[compat.checker_module(chk)] = chk
+            if self._daemon:
+                self._sync_daemon()
+        # A plugin bug must never crash mypy.
+        except Exception:  # type: ignore[ltk-broad-except]
+            return
 
-    def _check_module(self, file: MypyFile, chk: TypeChecker | None) -> None:
+    def _module_pass(self, file: MypyFile, chk: TypeChecker | None) -> set[str]:
+        self._sync_daemon()
         if file.is_stub or self._silenced_without_checker(file, chk):
-            return
+            return set()
         if chk is not None and compat.is_silenced(chk):
-            return
-        findings = self._run_rules(file, chk)
-        if chk is None and findings:
+            return set()
+        module = file.fullname
+        old_summary = self._store.forget(module) if self._daemon else None
+        ctx = self._run_rules(file, chk)
+        if chk is None and ctx is not None and ctx.findings:
             # mypy never asked us about a call in this module: find its checker.
             chk = compat.find_checker(file)
             if chk is None or compat.is_silenced(chk):
-                return
-            findings = self._run_rules(file, chk)
+                return set()
+            ctx = self._run_rules(file, chk)
+        findings = list(ctx.findings) if ctx is not None else []
+        failure = self._failed.pop(module, None)
+        if failure is not None:
+            findings.append(_internal_finding(failure))
         if chk is not None:
             self._reporter.report(chk, findings)
         elif self._last_checker is not None:
-            self._reporter.forget(compat.errors_of(self._last_checker), file.path, file.fullname)
-        if self._reporter.daemon:
-            # After every pass, findings or not: this module's summary may have changed.
-            self._refresh_dependents(file.fullname)
+            self._reporter.forget(compat.errors_of(self._last_checker), file.path, module)
+        used = ctx.chain_modules if ctx is not None else set()
+        if self._daemon:
+            self._after_daemon_pass(file, chk, ctx, old_summary)
+        modules = self._modules or {}
+        return {name for name in used if name in modules}
 
     def _silenced_without_checker(self, file: MypyFile, chk: TypeChecker | None) -> bool:
         if chk is not None or self._last_checker is None:
             return False
         return compat.is_silenced_path(compat.errors_of(self._last_checker), file.path)
 
-    def _run_rules(self, file: MypyFile, chk: TypeChecker | None) -> list[Finding]:
+    def _run_rules(self, file: MypyFile, chk: TypeChecker | None) -> ModuleContext | None:
         rules = self._enabled_rules(chk)
         if not rules:
-            return []
+            return None
         blocking = self._blocking()
-        blocking.refresh(self._is_loaded)
         options = compat.module_options(chk) if chk is not None else self.options
         ctx = ModuleContext(
             tree=file,
@@ -174,11 +224,10 @@ class LlmTracekitPlugin(Plugin):
             task_helpers=self._resolved(self.settings.background_task_helper),
             sql_classes=self._resolved((*DEFAULT_SQL_CLASSES, *self.settings.sql_classes)),
             _type_of=(lambda expr: compat.expression_type(chk, expr)) if chk else _untyped,
-            summary=ModuleSummary(file.fullname, file.path),
-            summaries=self._summaries,
+            summary_of=self._summary_of,
         )
         ModuleWalker(ctx, rules).run()
-        return ctx.findings
+        return ctx
 
     def _enabled_rules(self, chk: TypeChecker | None) -> list[Rule]:
         if chk is None:
@@ -186,49 +235,110 @@ class LlmTracekitPlugin(Plugin):
         return [rule for rule in RULES if compat.is_code_enabled(chk, rule.code)]
 
     def _report_internal(self, file: MypyFile, chk: TypeChecker | None, exc: Exception) -> None:
-        message = (
-            f"mypy-llmtracekit failed on this module ({type(exc).__name__}: {exc}); "
-            "other diagnostics are unaffected. Please report this bug"
-        )
-        chk = chk or compat.find_checker(file)
+        if os.environ.get("MYPY_LLMTRACEKIT_TRACEBACK"):
+            traceback.print_exception(exc, file=sys.stderr)
+        try:
+            chk = chk or compat.find_checker(file)
+            if chk is None:
+                message = _internal_finding(exc)[1]
+                print(f"{file.path}: error: {message}  [{INTERNAL.code}]", file=sys.stderr)
+                return
+            self._reporter.report(chk, [_internal_finding(exc)])
+        # The guard of the guard: never let a plugin bug reach mypy.
+        except Exception:  # type: ignore[ltk-broad-except]
+            return
+
+    # --- summaries: the one fact that crosses modules -----------------------------
+
+    def _summary_digest(self, module: str, is_check: bool) -> str:
+        """The summary digest stored in (is_check=False) or checked against (True) the cache."""
+        if is_check:
+            return self._store.file_digest(module)
+        tree = (self._modules or {}).get(module)
+        summary = self._summary_of(module) if tree is not None else None
+        if summary is None:
+            return self._store.withdraw(module)
+        return self._store.publish(summary)
+
+    def _summary_of(self, module: str) -> ModuleSummary | None:
+        """A module's summary: from memory, computed from its tree, or from its file."""
+        summary = self._store.memory.get(module)
+        if summary is not None:
+            return summary
+        tree = (self._modules or {}).get(module)
+        if tree is not None and compat.has_bodies(tree):
+            if not self._is_project(tree):
+                return None
+            summary = build_summary(tree, self._blocking())
+            self._store.memory[module] = summary
+            return summary
+        return self._store.load(module)
+
+    def _is_project(self, tree: MypyFile) -> bool:
+        """A module whose functions chains may pass through (not a stub, not silenced)."""
+        if tree.is_stub:
+            return False
+        chk = self._last_checker or compat.find_checker(tree)
         if chk is None:
-            print(f"{file.path}: error: {message}  [{INTERNAL.code}]", file=sys.stderr)
-            return
-        self._reporter.report(chk, [(INTERNAL, message, compat.Location(1, 0, 1, 1))])
+            return True
+        return not compat.is_silenced_path(compat.errors_of(chk), tree.path)
 
-    def _refresh_dependents(self, module: str) -> None:
-        """Under dmypy: recompute the chains of modules that call into ``module``.
+    # --- the daemon -----------------------------------------------------------------
 
-        The daemon re-checks no caller when only a helper's body changed; their
-        call sites are in the summaries, so their findings can be recomputed.
-        """
-        if self._last_checker is None or self._modules is None:
+    def _sync_daemon(self) -> None:
+        if not self._daemon or self._last_checker is None:
             return
+        self._reporter.sync(compat.errors_of(self._last_checker), self._modules)
+
+    def _after_daemon_pass(
+        self,
+        file: MypyFile,
+        chk: TypeChecker | None,
+        ctx: ModuleContext | None,
+        old_summary: ModuleSummary | None,
+    ) -> None:
+        """Keep what this module's chains need; recompute the chains that used it."""
+        module = file.fullname
+        compat.recheck_whole_module_on_change(file, self._modules or {})
+        if ctx is not None and chk is not None:
+            self._chains[module] = _Chains(
+                file.path, list(ctx.sites), set(ctx.chain_modules), compat.module_options(chk)
+            )
+        else:
+            self._chains.pop(module, None)
+        modules = self._modules or {}
+        for gone in [name for name in self._chains if name not in modules]:
+            del self._chains[gone]
+        for gone in [name for name in self._store.memory if name not in modules]:
+            self._store.forget(gone)
+        if self._summary_of(module) == old_summary:
+            return
+        for other, chains in list(self._chains.items()):
+            if other != module and module in chains.used:
+                self._resolve_again(other, chains)
+
+    def _resolve_again(self, module: str, chains: _Chains) -> None:
+        """Recompute one module's chain findings without re-checking it (daemon)."""
+        tree = (self._modules or {}).get(module)
+        if tree is None or self._last_checker is None:
+            return
+        used: set[str] = set()
+        findings = blocking_io_indirect.resolve(
+            chains.sites, self._summary_of, self._modules or {}, used
+        )
+        used.discard(module)
+        chains.used = used
+        ignored = tree.ignored_lines
+        options = chains.options
+
+        def keep(code: ErrorCode, line: int) -> bool:
+            codes = ignored.get(line)
+            if codes is not None and (not codes or code.code in codes):
+                return False
+            return compat.is_enabled_in(options, code)
+
         errors = compat.errors_of(self._last_checker)
-        for summary in self._summaries.dependents(module):
-            tree = self._modules.get(summary.module)
-            if tree is None:
-                continue
-            used: dict[str, tuple[str, str]] = {}
-            findings: list[Finding] = []
-            for site in summary.sites:
-                chain = blocking_chain(site.callee, self._summaries, self._modules, used)
-                if chain is not None:
-                    message = blocking_io_indirect.site_message(site, chain)
-                    findings.append((blocking_io_indirect.CODE, message, Location(*site.location)))
-            used.pop(summary.module, None)
-            summary.depends = used
-            self._summaries.save(summary)
-            options = compat.options_for_module(self.options, summary.module)
-            ignored = tree.ignored_lines
-
-            def keep(code: ErrorCode, line: int) -> bool:
-                codes = ignored.get(line)
-                if codes is not None and (not codes or code.code in codes):
-                    return False
-                return compat.is_enabled_in(options, code)
-
-            self._reporter.republish(errors, summary.path, summary.module, findings, keep)
+        self._reporter.republish_chains(errors, chains.path, module, findings, keep)
 
     # --- names ------------------------------------------------------------------
 
@@ -237,6 +347,7 @@ class LlmTracekitPlugin(Plugin):
             self._blocking_apis = BlockingApis(
                 self._lookup, self.settings.blocking_io_extra, self.settings.blocking_io_exempt
             )
+        self._blocking_apis.refresh(self._is_loaded)
         return self._blocking_apis
 
     def _lookup(self, fullname: str) -> SymbolNode | None:
@@ -262,6 +373,29 @@ class LlmTracekitPlugin(Plugin):
 
 def _untyped(expr: object) -> None:
     return None
+
+
+def _internal_finding(exc: Exception) -> Finding:
+    message = (
+        f"mypy-llmtracekit failed on this module ({type(exc).__name__}: {exc}); "
+        "other diagnostics are unaffected. Please report this bug"
+    )
+    return (INTERNAL, message, Location(1, 0, 1, 1))
+
+
+def _announce_identity(config_data: dict[str, Any]) -> None:
+    """Make the settings part of the plugin's identity as the daemon sees it.
+
+    ``dmypy run`` restarts the daemon when a plugin's snapshot (its module's
+    ``__version__`` and file hash) changed; mypy's own options do not include our
+    section, so a changed ``[mypy_llmtracekit]`` would otherwise go unnoticed.
+    The local version label is derived from the settings alone.
+    """
+    package = sys.modules.get("mypy_llmtracekit")
+    if package is None:
+        return
+    settings = hashlib.sha256(str(config_data["settings"]).encode()).hexdigest()[:12]
+    setattr(package, "__version__", f"{__version__}+settings.{settings}")
 
 
 @functools.cache

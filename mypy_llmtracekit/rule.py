@@ -32,7 +32,7 @@ from mypy.types import ProperType, Type, get_proper_type
 from mypy_llmtracekit.catalogue import BlockingApis
 from mypy_llmtracekit.compat import Finding, Location
 from mypy_llmtracekit.config import Settings
-from mypy_llmtracekit.summaries import ModuleSummary, SummaryStore
+from mypy_llmtracekit.summaries import ModuleSummary
 
 CATEGORY = "mypy-llmtracekit"
 
@@ -86,10 +86,13 @@ class ModuleContext:
     # Full names of the DB classes whose queries the SQL rules judge, resolved.
     sql_classes: frozenset[str]
     _type_of: Callable[[Expression], Type | None]
-    # What this module's sync functions do (filled by the walk), and every module's.
-    summary: ModuleSummary
-    summaries: SummaryStore
+    # Any module's summary (what its sync functions call), by module name.
+    summary_of: Callable[[str], ModuleSummary | None]
     findings: list[Finding] = field(default_factory=list)
+    # Filled by ltk-blocking-io-indirect: its call sites (kept by the daemon) and
+    # the modules whose summaries its findings used (indirect dependencies).
+    sites: list[tuple[str, str, Location]] = field(default_factory=list)
+    chain_modules: set[str] = field(default_factory=set)
 
     def type_of(self, expr: Expression) -> ProperType | None:
         """Return the type mypy inferred for ``expr`` (None if mypy did not check it)."""

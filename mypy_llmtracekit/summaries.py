@@ -1,177 +1,201 @@
-"""What each checked module's sync functions do, kept between modules, processes and runs.
+"""What each module's sync functions call: the one fact that crosses modules.
 
 ``ltk-blocking-io-indirect`` needs to know, when it checks an ``async def`` in
 module A, whether a sync helper in module B blocks, directly or through more
-helpers. Each module pass writes a summary of its functions (the blocking APIs
-each one calls directly, and the project functions it calls) and of its async
-call sites. Summaries live in memory and, when mypy has a cache, in JSON files
-beside it, so parallel workers and later runs read them.
+helpers. Each module's *summary* says, for every sync function, which blocking
+APIs it calls directly and which project functions it calls.
 
-A module's findings depend on the summaries of the modules its chains pass
-through; the summary records those modules and a hash of their source. The
-plugin's ``report_config_data`` reports the current hashes, so editing a helper's
-body makes its callers' cache stale even though the helper's interface did not
-change.
+One owner, one way to travel (see ARCHITECTURE.md, "Across modules"):
+
+* A summary is computed from module B's declarations alone (``declared.py``), so
+  it is the same whenever it is computed: at the end of mypy's interface phase for
+  B, or later, in another process, or in the daemon.
+* When mypy writes B's cache (end of B's interface phase, before any module that
+  imports B may start, also under ``-n``), the plugin writes B's summary beside the
+  cache and returns its digest from ``report_config_data``: the digest is part of
+  B's interface hash, so when B's summary changes mypy itself re-checks what
+  depends on B. A module whose findings used B's summary declares B as an
+  indirect dependency (``get_additional_indirect_deps``), so chains through
+  modules it does not import are followed too.
+* When mypy validates B's cache, the plugin returns the digest of the file now on
+  disk: a missing, truncated or edited file makes B stale, and mypy re-checks B,
+  which writes it again. A file is never trusted beyond its digest, and a file
+  that does not parse is treated as absent.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 from collections import deque
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# Bumped when the file format changes (old files are then never read).
+_FORMAT = "v2"
+NO_SUMMARY = "none"
 
-@dataclass
+
+@dataclass(frozen=True)
 class FunctionSummary:
     """One sync function: blocking APIs it calls directly, project functions it calls."""
 
-    blocking: list[str] = field(default_factory=list)
-    calls: list[str] = field(default_factory=list)
+    blocking: tuple[str, ...] = ()
+    calls: tuple[str, ...] = ()
 
 
-@dataclass
-class Site:
-    """A call, in an ``async def``, of a sync project function."""
-
-    caller: str
-    callee: str
-    location: tuple[int, int, int, int]
-
-
-@dataclass
+@dataclass(frozen=True)
 class ModuleSummary:
-    """Everything another module needs to know about this one."""
+    """What another module needs to know about this module's sync functions."""
 
     module: str
-    path: str
     functions: dict[str, FunctionSummary] = field(default_factory=dict)
-    sites: list[Site] = field(default_factory=list)
-    # Modules whose summaries this module's findings used -> (path, source hash).
-    depends: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        """Serialise for the file beside mypy's cache."""
+        """Serialise canonically (equal summaries give equal bytes)."""
         return json.dumps(
             {
+                "format": _FORMAT,
                 "module": self.module,
-                "path": self.path,
                 "functions": {
-                    name: [f.blocking, f.calls] for name, f in sorted(self.functions.items())
+                    name: [list(f.blocking), list(f.calls)]
+                    for name, f in sorted(self.functions.items())
                 },
-                "sites": [[s.caller, s.callee, list(s.location)] for s in self.sites],
-                "depends": {name: list(dep) for name, dep in sorted(self.depends.items())},
-            }
+            },
+            sort_keys=True,
+            separators=(",", ":"),
         )
 
     @classmethod
-    def from_json(cls, text: str) -> ModuleSummary:
-        """The inverse of :meth:`to_json`."""
-        data = json.loads(text)
-        return cls(
-            module=data["module"],
-            path=data["path"],
-            functions={
-                name: FunctionSummary(list(b), list(c))
-                for name, (b, c) in data["functions"].items()
-            },
-            sites=[
-                Site(caller, callee, (loc[0], loc[1], loc[2], loc[3]))
-                for caller, callee, loc in data["sites"]
-            ],
-            depends={name: (dep[0], dep[1]) for name, dep in data["depends"].items()},
-        )
+    def from_json(cls, text: str, module: str) -> ModuleSummary | None:
+        """The inverse of :meth:`to_json`; None for anything not of that exact shape."""
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+            return None
+        if data.get("module") != module or not isinstance(data.get("functions"), dict):
+            return None
+        functions: dict[str, FunctionSummary] = {}
+        for name, value in data["functions"].items():
+            if not (isinstance(value, list) and len(value) == 2):
+                return None
+            blocking, calls = value
+            if not (_strings(blocking) and _strings(calls)):
+                return None
+            functions[name] = FunctionSummary(tuple(blocking), tuple(calls))
+        return cls(module, functions)
 
 
-def _write_atomically(target: Path, text: str) -> None:
-    """Parallel workers never read half a file."""
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    temporary.write_text(text)
-    temporary.replace(target)
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
-def source_hash(path: str) -> str:
-    """A hash of a module's source file ("" if it cannot be read)."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return ""
-    return _hash_file(path, stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=8192)
-def _hash_file(path: str, mtime_ns: int, size: int) -> str:
-    """Hash a file once per version of it (its mtime and size are part of the key)."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
-    except OSError:
-        return ""
+def digest_of(text: str) -> str:
+    """The digest stored in mypy's cache for a summary file's content."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass
 class SummaryStore:
-    """Summaries by module: in memory, and in files when mypy has a cache."""
+    """Summaries by module: in this process's memory, and in files beside mypy's cache."""
 
     directory: Path | None
-    _memory: dict[str, ModuleSummary] = field(default_factory=dict)
+    memory: dict[str, ModuleSummary] = field(default_factory=dict)
 
     @classmethod
     def for_cache(cls, cache_dir: str | None) -> SummaryStore:
         """A store beside mypy's cache directory (memory only without a cache)."""
         if not cache_dir or cache_dir == os.devnull:
             return cls(None)
-        return cls(Path(cache_dir) / "mypy_llmtracekit" / "summaries")
+        return cls(Path(cache_dir) / "mypy_llmtracekit" / _FORMAT)
 
-    def save(self, summary: ModuleSummary, *, persist: bool = True) -> None:
-        """Keep a module's summary (replacing an older one); ``persist`` writes its file."""
-        self._memory[summary.module] = summary
-        if self.directory is None or not persist:
-            return
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.directory / f"{summary.module}.json", summary.to_json())
-            # The helpers this module's findings used, alone: read at every cache check.
-            deps = self.directory / f"{summary.module}.deps"
-            if summary.depends:
-                _write_atomically(deps, json.dumps(summary.depends, sort_keys=True))
-            elif deps.exists():
-                deps.unlink()
-        except OSError:
-            return
+    def _file(self, module: str) -> Path | None:
+        return None if self.directory is None else self.directory / f"{module}.json"
 
-    def helpers_changed(self, module: str) -> bool:
-        """True if a helper this module's findings used has other source now."""
-        if self.directory is None:
-            return False
+    def publish(self, summary: ModuleSummary) -> str:
+        """Keep ``summary`` and write its file; return the digest for mypy's cache.
+
+        An empty summary has no file (digest ``none``), like a module without one.
+        """
+        self.memory[summary.module] = summary
+        path = self._file(summary.module)
+        if not summary.functions:
+            if path is not None:
+                _remove(path)
+            return NO_SUMMARY
+        text = summary.to_json()
+        if path is not None:
+            _write_if_changed(path, text)
+        return digest_of(text)
+
+    def withdraw(self, module: str) -> str:
+        """A module with no summary (third-party, stub): remove any stale file."""
+        self.memory.pop(module, None)
+        path = self._file(module)
+        if path is not None:
+            _remove(path)
+        return NO_SUMMARY
+
+    def file_digest(self, module: str) -> str:
+        """The digest of the module's summary file as it is on disk now."""
+        path = self._file(module)
+        if path is None:
+            return NO_SUMMARY
         try:
-            recorded = json.loads((self.directory / f"{module}.deps").read_text())
-        except (OSError, ValueError):
-            return False
-        return any(source_hash(path) != digest for path, digest in recorded.values())
+            return digest_of(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return NO_SUMMARY
+        except (OSError, UnicodeDecodeError):
+            return "unreadable"
 
     def load(self, module: str) -> ModuleSummary | None:
-        """A module's summary from this process, else from its file."""
-        summary = self._memory.get(module)
-        if summary is not None or self.directory is None:
+        """A module's summary from this process, else from its file (validated)."""
+        summary = self.memory.get(module)
+        if summary is not None:
             return summary
-        try:
-            summary = ModuleSummary.from_json((self.directory / f"{module}.json").read_text())
-        except (OSError, ValueError, KeyError, TypeError):
+        path = self._file(module)
+        if path is None:
             return None
-        self._memory[module] = summary
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        summary = ModuleSummary.from_json(text, module)
+        if summary is not None:
+            self.memory[module] = summary
         return summary
 
-    def forget(self, module: str) -> None:
-        """Drop a module's summary kept in memory (the file stays)."""
-        self._memory.pop(module, None)
+    def forget(self, module: str) -> ModuleSummary | None:
+        """Drop a module's summary from memory (the daemon re-checked it)."""
+        return self.memory.pop(module, None)
 
-    def dependents(self, module: str) -> list[ModuleSummary]:
-        """Summaries in memory whose findings used ``module``."""
-        return [s for s in self._memory.values() if module in s.depends and s.module != module]
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write atomically (readers in other processes never see half a file)."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        # Without the file, the digest check makes the module stale next time.
+        return
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        return
 
 
 def module_of(fullname: str, modules: Container[str]) -> str | None:
@@ -184,50 +208,39 @@ def module_of(fullname: str, modules: Container[str]) -> str | None:
     return None
 
 
+SummaryOf = Callable[[str], "ModuleSummary | None"]
+
+
 def blocking_chain(
-    start: str,
-    store: SummaryStore,
-    modules: Container[str],
-    used: dict[str, tuple[str, str]],
+    start: str, summary_of: SummaryOf, modules: Container[str], used: set[str]
 ) -> list[str] | None:
     """The shortest chain ``start -> ... -> blocking API``, or None.
 
     Breadth-first over the call graph the summaries describe; cycles end because
-    each function is visited once. ``used`` collects the modules consulted.
+    each function is visited once. ``used`` collects the modules consulted: the
+    answer depends on their summaries and on nothing else.
     """
     parents: dict[str, str | None] = {start: None}
     queue: deque[str] = deque([start])
     while queue:
         name = queue.popleft()
-        summary = _function(name, store, modules, used)
-        if summary is None:
+        module = module_of(name, modules)
+        if module is None:
             continue
-        if summary.blocking:
-            chain = [summary.blocking[0]]
+        used.add(module)
+        summary = summary_of(module)
+        function = summary.functions.get(name) if summary is not None else None
+        if function is None:
+            continue
+        if function.blocking:
+            chain = [function.blocking[0]]
             node: str | None = name
             while node is not None:
                 chain.append(node)
                 node = parents[node]
             return chain[::-1]
-        for callee in summary.calls:
+        for callee in function.calls:
             if callee not in parents:
                 parents[callee] = name
                 queue.append(callee)
     return None
-
-
-def _function(
-    name: str,
-    store: SummaryStore,
-    modules: Container[str],
-    used: dict[str, tuple[str, str]],
-) -> FunctionSummary | None:
-    module = module_of(name, modules)
-    if module is None:
-        return None
-    summary = store.load(module)
-    if summary is None:
-        return None
-    if module not in used:
-        used[module] = (summary.path, source_hash(summary.path))
-    return summary.functions.get(name)

@@ -23,7 +23,9 @@ Under the cache
     Editing a helper's body so that it starts (or stops) blocking changes its
     async callers' diagnostics on the next run, in other modules too, with a warm
     cache, ``-n`` workers or the daemon, although the helper's signature did not
-    change (see ``summaries.py``).
+    change. What a helper calls is read from its module's summary, which is
+    computed from declarations and travels with the module's interface (see
+    ``summaries.py`` and ARCHITECTURE.md).
 
 Bad::
 
@@ -41,149 +43,83 @@ Good::
 
 from __future__ import annotations
 
-from mypy.errorcodes import ErrorCode
-from mypy.nodes import (
-    CallExpr,
-    Decorator,
-    FuncBase,
-    FuncDef,
-    FuncItem,
-    MemberExpr,
-    OverloadedFuncDef,
-    RefExpr,
-    SymbolNode,
-    TypeInfo,
-)
+from collections.abc import Callable, Container
 
-from mypy_llmtracekit.compat import Location
+from mypy.errorcodes import ErrorCode
+from mypy.nodes import CallExpr, Expression, FuncDef
+from mypy.types import ProperType
+
+from mypy_llmtracekit.callees import function_key, project_function
+from mypy_llmtracekit.compat import Finding, Location
+from mypy_llmtracekit.declared import flatten
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
-from mypy_llmtracekit.rules.blocking_io import blocking_hit, receiver_classes
-from mypy_llmtracekit.summaries import FunctionSummary, Site, blocking_chain
+from mypy_llmtracekit.rules.blocking_io import blocking_hit
+from mypy_llmtracekit.summaries import SummaryOf, blocking_chain
 
 CODE: ErrorCode = error_code(
     "ltk-blocking-io-indirect", "Async function calls a project helper that blocks"
 )
 
-
-def _sync_function(node: SymbolNode | FuncBase | Decorator | None) -> FuncDef | None:
-    if isinstance(node, Decorator):
-        node = node.func
-    if isinstance(node, OverloadedFuncDef) and node.impl is not None:
-        impl = node.impl
-        node = impl.func if isinstance(impl, Decorator) else impl
-    if isinstance(node, FuncDef) and not node.is_coroutine:
-        return node
-    return None
-
-
-def _method(info: TypeInfo, name: str) -> SymbolNode | None:
-    """The method ``name`` of a class, looked up along its MRO.
-
-    (``TypeInfo.get_method`` also scans every name of every class for
-    redefinitions: too slow for classes with hundreds of methods.)
-    """
-    for base in info.mro:
-        symbol = base.names.get(name)
-        if symbol is not None:
-            return symbol.node
-    return None
-
-
-def function_key(ctx: ModuleContext, func: FuncDef) -> str:
-    """A function's name in the summaries: its full name, or a local one when nested."""
-    if func.fullname and "." in func.fullname:
-        return func.fullname
-    return f"{ctx.tree.fullname}.<locals>.{func.name}@{func.line}"
-
-
-def project_callee(ctx: ModuleContext, call: CallExpr) -> str | None:
-    """The full name of the sync function a call runs, if it is one mypy knows."""
-    callee = call.callee
-    if isinstance(callee, MemberExpr) and callee.node is None:
-        # obj.method(...): the method the receiver's class really has.
-        for info in receiver_classes(ctx.type_of(callee.expr)):
-            found = _sync_function(_method(info, callee.name))
-            if found is not None:
-                return function_key(ctx, found)
-        return None
-    if isinstance(callee, RefExpr):
-        found = _sync_function(callee.node)
-        return function_key(ctx, found) if found is not None else None
-    return None
-
-
-def _function_summary(ctx: ModuleContext, func: FuncItem | None) -> FunctionSummary | None:
-    if not isinstance(func, FuncDef) or func.is_coroutine:
-        return None
-    return ctx.summary.functions.setdefault(function_key(ctx, func), FunctionSummary())
-
-
-def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
-    _function_summary(ctx, func)
+# (caller's name, callee's summary key, where the call is)
+Site = tuple[str, str, Location]
 
 
 def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
-    summary = _function_summary(ctx, scope.function)
-    if summary is not None:
-        hit = blocking_hit(ctx, call)
-        if hit is not None:
-            # conn.execute(...).fetchall(): name the call that runs first, execute.
-            if not _on_blocking_result(ctx, call):
-                summary.blocking.append(hit.api.removeprefix("builtins."))
-            return
-        callee = project_callee(ctx, call)
-        if callee is not None and callee not in summary.calls:
-            summary.calls.append(callee)
+    if not scope.in_coroutine or not isinstance(scope.function, FuncDef):
         return
-    if not scope.in_coroutine or blocking_hit(ctx, call) is not None:
-        return  # direct blocking calls are ltk-blocking-io's
-    callee = project_callee(ctx, call)
-    if callee is not None and isinstance(scope.function, FuncDef):
-        loc = Location.of(call)
-        where = (loc.line, loc.column, loc.end_line, loc.end_column)
-        ctx.summary.sites.append(Site(scope.function.name, callee, where))
+    if blocking_hit(ctx, call) is not None:
+        return  # a direct blocking call is ltk-blocking-io's, always
+    callee = project_function(call, _typed(ctx))
+    if callee is None:
+        return
+    key = function_key(ctx.tree.fullname, callee)
+    ctx.sites.append((scope.function.name, key, Location.of(call)))
 
 
-def _on_blocking_result(ctx: ModuleContext, call: CallExpr) -> bool:
-    callee = call.callee
-    return (
-        isinstance(callee, MemberExpr)
-        and isinstance(callee.expr, CallExpr)
-        and blocking_hit(ctx, callee.expr) is not None
-    )
+def _typed(ctx: ModuleContext) -> Callable[[Expression], list[ProperType]]:
+    return lambda expr: flatten(ctx.type_of(expr))
 
 
 def _short(name: str) -> str:
     return name.rpartition(".")[2].partition("@")[0]
 
 
-def site_message(site: Site, chain: list[str]) -> str:
+def site_message(caller: str, callee: str, chain: list[str]) -> str:
     """The message for one async call site and the chain it starts."""
-    path = " -> ".join([site.caller, *(_short(n) for n in chain[:-1]), chain[-1]])
-    helper = _short(site.callee)
+    path = " -> ".join([caller, *(_short(n) for n in chain[:-1]), chain[-1]])
+    helper = _short(callee)
     return (
-        f'Async function "{site.caller}" calls "{helper}", which blocks: {path}; make the '
+        f'Async function "{caller}" calls "{helper}", which blocks: {path}; make the '
         f"helper async, or await asyncio.to_thread({helper}, ...)"
     )
 
 
-def _finish(ctx: ModuleContext) -> None:
-    ctx.summaries.save(ctx.summary, persist=False)  # chains may run through this module
-    used: dict[str, tuple[str, str]] = {}
-    for site in ctx.summary.sites:
-        chain = blocking_chain(site.callee, ctx.summaries, ctx.modules, used)
+def resolve(
+    sites: list[Site], summary_of: SummaryOf, modules: Container[str], used: set[str]
+) -> list[Finding]:
+    """The findings of a module's call sites, given every module's summary.
+
+    ``used`` collects the modules whose summaries the answer depends on.
+    """
+    findings: list[Finding] = []
+    for caller, callee, location in sites:
+        chain = blocking_chain(callee, summary_of, modules, used)
         if chain is not None:
-            ctx.report_location(CODE, site_message(site, chain), Location(*site.location))
-    used.pop(ctx.tree.fullname, None)
-    ctx.summary.depends = used
-    ctx.summaries.save(ctx.summary)
+            findings.append((CODE, site_message(caller, callee, chain), location))
+    return findings
+
+
+def _finish(ctx: ModuleContext) -> None:
+    used: set[str] = set()
+    ctx.findings.extend(resolve(ctx.sites, ctx.summary_of, ctx.modules, used))
+    used.discard(ctx.tree.fullname)
+    ctx.chain_modules |= used
 
 
 RULE = Rule(
     code=CODE,
     summary="Async def calls a project sync function that blocks, through any chain of modules",
     doc=__doc__ or "",
-    on_function=_check_function,
     on_call=_check_call,
     on_module_end=_finish,
 )

@@ -1,0 +1,198 @@
+"""What a call runs: a catalogued blocking API, or a sync function of the project.
+
+Shared by the module pass (receivers typed by mypy's type map) and by summaries
+(receivers typed from declarations alone, ``declared.py``): both pass a
+``type_of`` that gives the possible types of an expression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from mypy.nodes import (
+    CallExpr,
+    Decorator,
+    Expression,
+    FuncDef,
+    MemberExpr,
+    MypyFile,
+    OverloadedFuncDef,
+    RefExpr,
+    SuperExpr,
+    SymbolNode,
+    TypeInfo,
+    Var,
+)
+from mypy.types import CallableType, ProperType, TypeType, get_proper_type
+
+from mypy_llmtracekit.catalogue import Blocking, BlockingApis
+from mypy_llmtracekit.declared import instance_of
+
+TypeOf = Callable[[Expression], Sequence[ProperType]]
+
+
+def receiver_infos(types: Sequence[ProperType]) -> list[TypeInfo]:
+    """The classes whose methods a call on a value of these types may run."""
+    infos: list[TypeInfo] = []
+    for typ in types:
+        if isinstance(typ, TypeType):
+            item = instance_of(get_proper_type(typ.item))
+            if item is not None:
+                infos.append(item.type)
+            continue
+        if isinstance(typ, CallableType) and typ.is_type_obj():
+            infos.append(typ.type_object())
+            continue
+        instance = instance_of(typ)
+        if instance is not None:
+            infos.append(instance.type)
+    return infos
+
+
+def method_node(info: TypeInfo, name: str, after: TypeInfo | None = None) -> SymbolNode | None:
+    """The member ``name`` of a class along its MRO (past ``after`` when given).
+
+    (``TypeInfo.get_method`` also scans every name of every class for
+    redefinitions: too slow for classes with hundreds of methods.)
+    """
+    mro = info.mro
+    if after is not None and after in mro:
+        mro = mro[mro.index(after) + 1 :]
+    for base in mro:
+        symbol = base.names.get(name)
+        if symbol is not None:
+            return symbol.node
+    return None
+
+
+def sync_function(node: SymbolNode | None) -> FuncDef | None:
+    """The sync function ``node`` is (through a decorator or an overload's body)."""
+    if isinstance(node, Decorator):
+        node = node.func
+    if isinstance(node, OverloadedFuncDef) and node.impl is not None:
+        impl = node.impl
+        node = impl.func if isinstance(impl, Decorator) else impl
+    if isinstance(node, FuncDef) and not node.is_coroutine:
+        return node
+    return None
+
+
+def _is_coroutine(node: SymbolNode | None) -> bool:
+    if isinstance(node, Decorator):
+        node = node.func
+    return isinstance(node, FuncDef) and node.is_coroutine
+
+
+def _resolved_ref(callee: Expression) -> RefExpr | None:
+    """``name`` or ``module.name`` or ``Class.name``: a callee the analyser resolved."""
+    if isinstance(callee, MemberExpr):
+        base = callee.expr
+        if isinstance(base, RefExpr) and isinstance(base.node, (MypyFile, TypeInfo)):
+            return callee
+        return None
+    if isinstance(callee, RefExpr):
+        return callee
+    return None
+
+
+def blocking_api(call: CallExpr, type_of: TypeOf, apis: BlockingApis) -> Blocking | None:
+    """The catalogue entry ``call`` runs, if it blocks."""
+    callee = call.callee
+    ref = _resolved_ref(callee)
+    if ref is not None and ref.node is not None and ref.fullname:
+        hit = apis.function(ref.fullname)
+        if hit is not None:
+            return hit
+    if isinstance(callee, SuperExpr):
+        info = callee.info
+        if info is None or _is_coroutine(method_node(info, callee.name, after=info)):
+            return None
+        return apis.method(info, callee.name)
+    if not isinstance(callee, MemberExpr):
+        return None
+    receiver = callee.expr
+    if isinstance(receiver, RefExpr) and isinstance(receiver.node, MypyFile):
+        return None  # a module attribute: judged as a function above
+    if isinstance(receiver, RefExpr) and isinstance(receiver.node, TypeInfo):
+        infos = [receiver.node]
+    else:
+        infos = receiver_infos(type_of(receiver))
+    for info in infos:
+        if _is_coroutine(method_node(info, callee.name)):
+            continue  # an async method of a subclass of a catalogued class
+        hit = apis.method(info, callee.name)
+        if hit is not None:
+            return hit
+    return None
+
+
+def project_function(call: CallExpr, type_of: TypeOf) -> FuncDef | None:
+    """The sync function of the program that ``call`` runs, if mypy knows one.
+
+    Plain calls, methods by the receiver's type, ``super()``, constructors
+    (``Client(...)`` runs ``__init__``), instances called through ``__call__``, and
+    aliases (``load = read_json``, ``reserve = create``).
+    """
+    callee = call.callee
+    if isinstance(callee, SuperExpr):
+        info = callee.info
+        return None if info is None else sync_function(method_node(info, callee.name, info))
+    ref = _resolved_ref(callee)
+    if ref is not None:
+        return _of_node(ref.node, ref, type_of)
+    if isinstance(callee, MemberExpr):
+        for info in receiver_infos(type_of(callee.expr)):
+            found = sync_function(method_node(info, callee.name))
+            if found is not None:
+                return found
+        return None
+    return _of_types(type_of(callee))
+
+
+def _of_node(node: SymbolNode | None, ref: RefExpr, type_of: TypeOf) -> FuncDef | None:
+    if isinstance(node, TypeInfo):
+        return _constructor(node)
+    found = sync_function(node)
+    if found is not None:
+        return found
+    if isinstance(node, Var):
+        return _of_types(type_of(ref))
+    return None
+
+
+def _constructor(info: TypeInfo) -> FuncDef | None:
+    init = method_node(info, "__init__")
+    found = sync_function(init)
+    if found is None or found.info.fullname == "builtins.object":
+        return None
+    return found
+
+
+def _of_types(types: Sequence[ProperType]) -> FuncDef | None:
+    """A callable value: an alias of a function, a class, or an instance with ``__call__``."""
+    for typ in types:
+        if isinstance(typ, TypeType):
+            item = instance_of(get_proper_type(typ.item))
+            found = _constructor(item.type) if item is not None else None
+            if found is not None:
+                return found
+            continue
+        if isinstance(typ, CallableType):
+            if typ.is_type_obj():
+                return _constructor(typ.type_object())
+            found = sync_function(typ.definition)
+            if found is not None:
+                return found
+            continue
+        for info in receiver_infos([typ]):
+            found = sync_function(method_node(info, "__call__"))
+            if found is not None:
+                return found
+    return None
+
+
+def function_key(module: str, func: FuncDef) -> str:
+    """A function's name in the summaries: its full name, or a local one when nested."""
+    if func.fullname and "." in func.fullname:
+        return func.fullname
+    return f"{module}.<locals>.{func.name}@{func.line}"

@@ -1,0 +1,261 @@
+"""Types of expressions in a function body, from declarations alone.
+
+A module's summary (``summaries.py``) says what each of its sync functions calls.
+It must be the same whenever and wherever it is computed: at the end of mypy's
+*interface* phase for that module (before its function bodies are checked, which
+is when mypy writes the module's cache and when ``-n`` workers let the modules
+that import it start), or later, in another process, or in the daemon. So it
+cannot use mypy's type map of the body. This module evaluates the few
+expressions a summary needs (receivers and callees of calls) from what exists
+once the interface is done:
+
+* the semantic analyser's resolution of names (``conn``, ``db.query``, ``Repo``);
+* declared types: annotated parameters and locals, return annotations;
+* the types of module- and class-level variables and attributes, which mypy infers
+  with the interface (``self._conn = sqlite3.connect(...)`` in ``__init__``);
+* for an unannotated local, the types of the values assigned to it in the body.
+
+It never reads a type mypy inferred inside a function body, so it cannot depend on
+whether mypy has checked that body yet. Every walk is bounded: recursive values
+(``x = x.next()``) and recursive type aliases end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mypy.nodes import (
+    ARG_POS,
+    FUNC_NO_INFO,
+    LDEF,
+    AssignmentStmt,
+    AwaitExpr,
+    CallExpr,
+    CastExpr,
+    ConditionalExpr,
+    Decorator,
+    Expression,
+    FuncBase,
+    FuncDef,
+    FuncItem,
+    IndexExpr,
+    MemberExpr,
+    MypyFile,
+    NameExpr,
+    Node,
+    OpExpr,
+    OverloadedFuncDef,
+    RefExpr,
+    SuperExpr,
+    SymbolNode,
+    TypeInfo,
+    Var,
+    WithStmt,
+)
+from mypy.types import (
+    AnyType,
+    CallableType,
+    Instance,
+    NoneType,
+    Overloaded,
+    ProperType,
+    TupleType,
+    Type,
+    TypeType,
+    TypeVarType,
+    UnionType,
+    get_proper_type,
+)
+
+from mypy_llmtracekit import compat
+from mypy_llmtracekit.walker import own_nodes
+
+# How deep one evaluation may go (a chain of attribute accesses and calls).
+_MAX_DEPTH = 12
+
+
+def flatten(typ: Type | None) -> list[ProperType]:
+    """The members of a (possibly nested) union, without ``None`` and ``Any``."""
+    out: list[ProperType] = []
+    stack: list[Type] = [typ] if typ is not None else []
+    seen = 0
+    while stack and seen < 64:
+        seen += 1
+        proper = get_proper_type(stack.pop())
+        if isinstance(proper, UnionType):
+            stack.extend(proper.items)
+        elif not isinstance(proper, (NoneType, AnyType)):
+            out.append(proper)
+    return out
+
+
+def instance_of(typ: ProperType) -> Instance | None:
+    """The instance a value of type ``typ`` is, if it is one."""
+    if isinstance(typ, Instance):
+        return typ
+    if isinstance(typ, TupleType):
+        return typ.partial_fallback
+    if isinstance(typ, TypeVarType):
+        bound = get_proper_type(typ.upper_bound)
+        return bound if isinstance(bound, Instance) else None
+    return None
+
+
+def node_type(node: SymbolNode | None) -> list[ProperType]:
+    """The declared type of what a name refers to (a variable, function or class)."""
+    if isinstance(node, TypeInfo):
+        return [TypeType(compat.any_instance(node))]
+    if isinstance(node, Decorator):
+        return flatten(node.var.type) if node.var.type is not None else []
+    if isinstance(node, (FuncBase, Var)):
+        return flatten(node.type)
+    return []
+
+
+def called(typ: ProperType) -> list[ProperType]:
+    """What calling a value of type ``typ`` returns."""
+    if isinstance(typ, CallableType):
+        return flatten(typ.ret_type)
+    if isinstance(typ, Overloaded):
+        return [t for item in typ.items for t in flatten(item.ret_type)]
+    if isinstance(typ, TypeType):
+        return [typ.item]
+    instance = instance_of(typ)
+    if instance is not None:
+        _, call = compat.member_type(instance, "__call__")
+        if call is not None:
+            return [t for c in flatten(call) for t in called(c)]
+    return []
+
+
+class DeclaredTypes:
+    """Evaluates expressions of one function's body from declarations alone."""
+
+    def __init__(self, func: FuncItem) -> None:
+        self.func = func
+        self._params: dict[Var, Type | None] = _parameters(func)
+        self._values: dict[Var, list[Expression]] = _local_values(func)
+        self._active: set[Var] = set()
+
+    def type_of(self, expr: Expression, depth: int = 0) -> list[ProperType]:
+        """The possible types of ``expr`` (empty when unknown)."""
+        if depth > _MAX_DEPTH:
+            return []
+        if isinstance(expr, NameExpr):
+            return self._name(expr, depth)
+        if isinstance(expr, MemberExpr):
+            base = expr.expr
+            if isinstance(base, RefExpr) and isinstance(base.node, (MypyFile, TypeInfo)):
+                # mod.name or Class.name: the semantic analyser resolved it.
+                return node_type(expr.node)
+            return self.member(self.type_of(base, depth + 1), expr.name)
+        if isinstance(expr, CallExpr):
+            return [t for c in self.type_of(expr.callee, depth + 1) for t in called(c)]
+        if isinstance(expr, SuperExpr):
+            return self._super(expr)
+        if isinstance(expr, IndexExpr):
+            getitem = self.member(self.type_of(expr.base, depth + 1), "__getitem__")
+            return [t for c in getitem for t in called(c)]
+        if isinstance(expr, CastExpr):
+            return flatten(expr.type)
+        if isinstance(expr, ConditionalExpr):
+            either = (expr.if_expr, expr.else_expr)
+            return [t for e in either for t in self.type_of(e, depth + 1)]
+        if isinstance(expr, OpExpr) and expr.op in ("or", "and"):
+            return [*self.type_of(expr.left, depth + 1), *self.type_of(expr.right, depth + 1)]
+        if isinstance(expr, AwaitExpr):
+            return []
+        return []
+
+    def member(self, receivers: Sequence[ProperType], name: str) -> list[ProperType]:
+        """The types of attribute ``name`` of values of the ``receivers`` types."""
+        out: list[ProperType] = []
+        for receiver in receivers:
+            if isinstance(receiver, TypeType):
+                item = instance_of(get_proper_type(receiver.item))
+                if item is not None:
+                    node, typ = compat.member_type(item, name)
+                    out.extend(_as_member(node, typ))
+                continue
+            instance = instance_of(receiver)
+            if instance is None:
+                continue
+            node, typ = compat.member_type(instance, name)
+            out.extend(_as_member(node, typ))
+        return out
+
+    def _super(self, expr: SuperExpr) -> list[ProperType]:
+        info = expr.info
+        if info is None:
+            return []
+        node, typ = compat.member_type(compat.self_type(info), expr.name, after=info)
+        return _as_member(node, typ)
+
+    def _name(self, expr: NameExpr, depth: int) -> list[ProperType]:
+        node = expr.node
+        if not isinstance(node, Var):
+            return node_type(node)
+        if node in self._params:
+            return flatten(self._params[node])
+        if expr.kind != LDEF:
+            return flatten(node.type)
+        if not node.is_inferred:
+            return flatten(node.type)
+        values = self._values.get(node)
+        if not values or node in self._active:
+            return []
+        self._active.add(node)
+        try:
+            return [t for value in values for t in self.type_of(value, depth + 1)]
+        finally:
+            self._active.discard(node)
+
+
+def _as_member(node: SymbolNode | None, typ: Type | None) -> list[ProperType]:
+    """A member's type as seen through an instance: a property gives its value."""
+    if typ is None:
+        return []
+    func = node.func if isinstance(node, Decorator) else node
+    if isinstance(func, FuncDef) and func.is_property:
+        return [t for c in flatten(typ) for t in called(c)]
+    if isinstance(func, OverloadedFuncDef) and func.is_property:
+        return [t for c in flatten(typ) for t in called(c)]
+    return flatten(typ)
+
+
+def _parameters(func: FuncItem) -> dict[Var, Type | None]:
+    """Each parameter's declared type; ``self``/``cls`` of a method are its class."""
+    declared = func.type if isinstance(func.type, CallableType) else None
+    params: dict[Var, Type | None] = {}
+    for index, argument in enumerate(func.arguments):
+        typ: Type | None = None
+        if declared is not None and index < len(declared.arg_types):
+            typ = declared.arg_types[index]
+        params[argument.variable] = typ
+    if isinstance(func, FuncDef) and func.info is not FUNC_NO_INFO and func.arguments:
+        first = func.arguments[0]
+        if not func.is_static and first.kind == ARG_POS:
+            own = compat.self_type(func.info)
+            params[first.variable] = TypeType(own) if func.is_class else own
+    return params
+
+
+def _local_values(func: FuncItem) -> dict[Var, list[Expression]]:
+    """For each unannotated local of ``func``: the values assigned to it in its body."""
+    values: dict[Var, list[Expression]] = {}
+    for node in own_nodes(func.body.body):
+        if isinstance(node, AssignmentStmt):
+            for lvalue in node.lvalues:
+                _note(values, lvalue, node.rvalue)
+        elif isinstance(node, WithStmt) and not node.is_async:
+            for expr, target in zip(node.expr, node.target):
+                if target is not None:
+                    _note(values, target, CallExpr(MemberExpr(expr, "__enter__"), [], [], []))
+    return values
+
+
+def _note(values: dict[Var, list[Expression]], lvalue: Node, value: Expression) -> None:
+    if isinstance(lvalue, NameExpr) and isinstance(lvalue.node, Var) and lvalue.kind == LDEF:
+        values.setdefault(lvalue.node, []).append(value)
+
+

@@ -1,0 +1,114 @@
+"""Build a module's summary (``summaries.py``) from its declarations alone.
+
+Every sync function and method of the module, nested ones included, is read:
+the calls in its own body (not in nested functions or lambdas, which run when
+they are called) are either a catalogued blocking API or a project function.
+Receivers are typed by ``declared.py``, never by mypy's type map of the body, so
+the summary is the same before and after mypy checks the bodies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mypy.nodes import (
+    Block,
+    CallExpr,
+    ClassDef,
+    Decorator,
+    FuncDef,
+    MemberExpr,
+    MypyFile,
+    Node,
+    OverloadedFuncDef,
+    Statement,
+)
+
+from mypy_llmtracekit.callees import blocking_api, function_key, project_function
+from mypy_llmtracekit.catalogue import BlockingApis
+from mypy_llmtracekit.declared import DeclaredTypes
+from mypy_llmtracekit.summaries import FunctionSummary, ModuleSummary
+from mypy_llmtracekit.walker import own_nodes
+
+
+def build_summary(tree: MypyFile, apis: BlockingApis) -> ModuleSummary:
+    """The summary of every sync function defined in ``tree``."""
+    functions: dict[str, FunctionSummary] = {}
+    for func in _functions(tree.defs):
+        if func.is_coroutine:
+            continue
+        summary = _summarise(tree.fullname, func, apis)
+        if summary.blocking or summary.calls:
+            functions[function_key(tree.fullname, func)] = summary
+    return ModuleSummary(tree.fullname, functions)
+
+
+def _summarise(module: str, func: FuncDef, apis: BlockingApis) -> FunctionSummary:
+    types = DeclaredTypes(func)
+    blocking: list[str] = []
+    calls: list[str] = []
+    for node in own_nodes(func.body.body):
+        if not isinstance(node, CallExpr):
+            continue
+        hit = blocking_api(node, types.type_of, apis)
+        if hit is not None:
+            # conn.execute(...).fetchall(): name the call that runs first, execute.
+            if not _on_blocking_result(node, types, apis):
+                api = hit.api.removeprefix("builtins.")
+                if api not in blocking:
+                    blocking.append(api)
+            continue
+        callee = project_function(node, types.type_of)
+        if callee is None:
+            continue
+        key = function_key(module, callee)
+        if key not in calls:
+            calls.append(key)
+    return FunctionSummary(tuple(blocking), tuple(calls))
+
+
+def _on_blocking_result(call: CallExpr, types: DeclaredTypes, apis: BlockingApis) -> bool:
+    callee = call.callee
+    return (
+        isinstance(callee, MemberExpr)
+        and isinstance(callee.expr, CallExpr)
+        and blocking_api(callee.expr, types.type_of, apis) is not None
+    )
+
+
+def _functions(statements: list[Statement]) -> Iterator[FuncDef]:
+    """Every function defined at any depth under ``statements``."""
+    stack: list[Node] = list(reversed(statements))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FuncDef):
+            yield node
+            stack.extend(reversed(node.body.body))
+        elif isinstance(node, Decorator):
+            stack.append(node.func)
+        elif isinstance(node, OverloadedFuncDef):
+            if node.impl is not None:
+                stack.append(node.impl)
+        elif isinstance(node, ClassDef):
+            stack.extend(reversed(node.defs.body))
+        elif isinstance(node, Block):
+            stack.extend(reversed(node.body))
+        else:
+            stack.extend(reversed(list(_statement_blocks(node))))
+
+
+def _statement_blocks(node: Node) -> Iterator[Block]:
+    """The blocks of a compound statement (if/while/for/with/try/match)."""
+    for attribute in ("body", "else_body", "finally_body"):
+        value = getattr(node, attribute, None)
+        if isinstance(value, Block):
+            if not value.is_unreachable:
+                yield value
+        elif isinstance(value, list):
+            yield from (b for b in value if isinstance(b, Block) and not b.is_unreachable)
+    handlers = getattr(node, "handlers", None)
+    if isinstance(handlers, list):
+        yield from (b for b in handlers if isinstance(b, Block))
+    bodies = getattr(node, "bodies", None)
+    if isinstance(bodies, list):
+        yield from (b for b in bodies if isinstance(b, Block))
