@@ -183,14 +183,14 @@ class LlmTracekitPlugin(Plugin):
         module = file.fullname
         old_summary = self._store.forget(module) if self._daemon else None
         ctx = self._run_rules(file, chk)
-        if chk is None and ctx is not None and ctx.findings:
+        failure = self._failed.pop(module, None)
+        if chk is None and (failure is not None or (ctx is not None and ctx.findings)):
             # mypy never asked us about a call in this module: find its checker.
             chk = compat.find_checker(file)
             if chk is None or compat.is_silenced(chk):
                 return set()
             ctx = self._run_rules(file, chk)
         findings = list(ctx.findings) if ctx is not None else []
-        failure = self._failed.pop(module, None)
         if failure is not None:
             findings.append(_internal_finding(failure))
         if chk is not None:
@@ -384,18 +384,20 @@ def _internal_finding(exc: Exception) -> Finding:
 
 
 def _announce_identity(config_data: dict[str, Any]) -> None:
-    """Make the settings part of the plugin's identity as the daemon sees it.
+    """Make the settings and the plugin's code part of its identity for the daemon.
 
     ``dmypy run`` restarts the daemon when a plugin's snapshot (its module's
-    ``__version__`` and file hash) changed; mypy's own options do not include our
-    section, so a changed ``[mypy_llmtracekit]`` would otherwise go unnoticed.
-    The local version label is derived from the settings alone.
+    ``__version__`` and the hash of that one file) changed; mypy's own options do
+    not include our section, so a changed ``[mypy_llmtracekit]`` (or an upgraded
+    rule module) would otherwise go unnoticed. The local version label is a hash
+    of the settings and of the plugin's files.
     """
     package = sys.modules.get("mypy_llmtracekit")
     if package is None:
         return
-    settings = hashlib.sha256(str(config_data["settings"]).encode()).hexdigest()[:12]
-    setattr(package, "__version__", f"{__version__}+settings.{settings}")
+    identity = f"{config_data['settings']}|{config_data['code']}"
+    label = hashlib.sha256(identity.encode()).hexdigest()[:12]
+    setattr(package, "__version__", f"{__version__}+run.{label}")
 
 
 @functools.cache

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,20 @@ from pathlib import Path
 import pytest
 
 PLUGIN_INI = "[mypy]\nplugins = mypy_llmtracekit\n"
+STARTUP_PTH = "mypy_llmtracekit_startup.pth"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def startup_pth() -> None:
+    """Give an editable install the start-up .pth file a wheel install has.
+
+    The wheel puts ``mypy_llmtracekit_startup.pth`` in site-packages (see setup.py);
+    editable installs do not install extra files, so the suite adds the same line.
+    """
+    target = Path(sysconfig.get_paths()["purelib"]) / STARTUP_PTH
+    source = Path(__file__).parent.parent / STARTUP_PTH
+    if source.exists() and not target.exists():
+        shutil.copyfile(source, target)
 
 
 @dataclass
