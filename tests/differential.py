@@ -273,7 +273,6 @@ class Harness:
         with busy_cpus(self.load_cpus):
             cold = self.fresh("n-cold", stdlib=True)
             results["parallel-cold"] = self.mypy(cold, "-n", "2", "app")
-            results["parallel-cold"] = self.mypy(cold, "-n", "2", "app")
             results["parallel-warm"] = self.mypy(self.kept("n-warm"), "-n", "2", "app")
         results["daemon"] = self.dmypy("daemon.json", self.kept("daemon"), "app")
         daemon_file = self.dmypy("daemon-file.json", self.kept("daemon-file"), file)
