@@ -21,6 +21,8 @@ are supported. The internals used, and why:
   ``clear_errors_in_targets``/``error_info_map``: the daemon (``dmypy``) resets
   its error list at every module update, so findings carry a target of their own
   and are put back after each reset (a reset replaces ``error_info_map``).
+* ``Errors.generate_unused_ignore_errors``: under dmypy, unused ignores are
+  computed again after our pass (the daemon computes them before it).
 * ``MypyFile.is_cache_skeleton``: set under the daemon so that a change elsewhere
   re-checks a whole module (with the post-check hook) instead of single functions.
 * ``MypyFile.defs``: whether a tree was parsed in this process or loaded from the
@@ -39,7 +41,7 @@ from dataclasses import dataclass, field
 from mypy.build import BuildManager
 from mypy.checker import TypeChecker
 from mypy.checker_state import checker_state
-from mypy.errorcodes import ErrorCode
+from mypy.errorcodes import UNUSED_IGNORE, ErrorCode
 from mypy.errors import ErrorInfo, Errors
 from mypy.expandtype import expand_type_by_instance
 from mypy.maptype import map_instance_to_supertype
@@ -405,6 +407,21 @@ class Reporter:
         for path, infos in self._kept.values():
             for info in infos:
                 errors._add_error_info(path, info)
+
+
+def recount_unused_ignores(errors: Errors, path: str) -> None:
+    """Under dmypy: redo the "unused type: ignore" errors of a file after our pass.
+
+    When the daemon re-checks a changed module it reports unused ignores *before*
+    the post-check hook, so an ignore that silences one of our findings looks
+    unused. If mypy reported any for this file, they are removed and computed
+    again now that our findings have marked the ignores they use.
+    """
+    infos = errors.error_info_map.get(path, [])
+    if not any(info.code == UNUSED_IGNORE for info in infos):
+        return
+    errors.error_info_map[path] = [info for info in infos if info.code != UNUSED_IGNORE]
+    errors.generate_unused_ignore_errors(path)
 
 
 def errors_of(chk: TypeChecker) -> Errors:

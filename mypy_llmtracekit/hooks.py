@@ -195,6 +195,8 @@ class LlmTracekitPlugin(Plugin):
             findings.append(_internal_finding(failure))
         if chk is not None:
             self._reporter.report(chk, findings)
+            if self._daemon:
+                compat.recount_unused_ignores(compat.errors_of(chk), chk.path)
         elif self._last_checker is not None:
             self._reporter.forget(compat.errors_of(self._last_checker), file.path, module)
         used = ctx.chain_modules if ctx is not None else set()
