@@ -142,11 +142,22 @@ def project_function(call: CallExpr, type_of: TypeOf) -> FuncDef | None:
         return _of_node(ref.node, ref, type_of)
     if isinstance(callee, MemberExpr):
         for info in receiver_infos(type_of(callee.expr)):
-            found = sync_function(method_node(info, callee.name))
+            found = _member_function(method_node(info, callee.name))
             if found is not None:
                 return found
         return None
     return _of_types(type_of(callee))
+
+
+def _member_function(node: SymbolNode | None) -> FuncDef | None:
+    """A method, or a class-level alias of one (``reserve = create``)."""
+    found = sync_function(node)
+    if found is not None or not isinstance(node, Var):
+        return found
+    typ = get_proper_type(node.type) if node.type is not None else None
+    if isinstance(typ, CallableType):
+        return sync_function(typ.definition)
+    return None
 
 
 def _of_node(node: SymbolNode | None, ref: RefExpr, type_of: TypeOf) -> FuncDef | None:

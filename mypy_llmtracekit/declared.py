@@ -134,7 +134,8 @@ class DeclaredTypes:
     def __init__(self, func: FuncItem) -> None:
         self.func = func
         self._params: dict[Var, Type | None] = _parameters(func)
-        self._values: dict[Var, list[Expression]] = _local_values(func)
+        # Collected on first use: most bodies never ask about a local.
+        self._values: dict[Var, list[Expression]] | None = None
         self._active: set[Var] = set()
 
     def type_of(self, expr: Expression, depth: int = 0) -> list[ProperType]:
@@ -201,6 +202,8 @@ class DeclaredTypes:
             return flatten(node.type)
         if not node.is_inferred:
             return flatten(node.type)
+        if self._values is None:
+            self._values = _local_values(self.func)
         values = self._values.get(node)
         if not values or node in self._active:
             return []

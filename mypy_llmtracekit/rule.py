@@ -91,7 +91,7 @@ class ModuleContext:
     findings: list[Finding] = field(default_factory=list)
     # Filled by ltk-blocking-io-indirect: its call sites (kept by the daemon) and
     # the modules whose summaries its findings used (indirect dependencies).
-    sites: list[tuple[str, str, Location]] = field(default_factory=list)
+    sites: list[tuple[str, str, str, Location]] = field(default_factory=list)
     chain_modules: set[str] = field(default_factory=set)
 
     def type_of(self, expr: Expression) -> ProperType | None:

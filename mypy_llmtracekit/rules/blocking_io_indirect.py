@@ -46,7 +46,7 @@ from __future__ import annotations
 from collections.abc import Callable, Container
 
 from mypy.errorcodes import ErrorCode
-from mypy.nodes import CallExpr, Expression, FuncDef
+from mypy.nodes import CallExpr, Expression, FuncDef, MemberExpr, NameExpr
 from mypy.types import ProperType
 
 from mypy_llmtracekit.callees import function_key, project_function
@@ -54,14 +54,14 @@ from mypy_llmtracekit.compat import Finding, Location
 from mypy_llmtracekit.declared import flatten
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.rules.blocking_io import blocking_hit
-from mypy_llmtracekit.summaries import SummaryOf, blocking_chain
+from mypy_llmtracekit.summaries import SummaryOf, blocking_chain, module_of
 
 CODE: ErrorCode = error_code(
     "ltk-blocking-io-indirect", "Async function calls a project helper that blocks"
 )
 
-# (caller's name, callee's summary key, where the call is)
-Site = tuple[str, str, Location]
+# (caller's name, callee's summary key, the callee as written, where the call is)
+Site = tuple[str, str, str, Location]
 
 
 def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
@@ -73,24 +73,37 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
     if callee is None:
         return
     key = function_key(ctx.tree.fullname, callee)
-    ctx.sites.append((scope.function.name, key, Location.of(call)))
+    written = _written(call.callee) or _label(key, ctx.modules)
+    ctx.sites.append((scope.function.name, key, written, Location.of(call)))
+
+
+def _written(expr: Expression) -> str | None:
+    """``name`` or ``a.b.name`` as written; None for anything else."""
+    if isinstance(expr, NameExpr):
+        return expr.name
+    if isinstance(expr, MemberExpr):
+        base = _written(expr.expr)
+        return None if base is None else f"{base}.{expr.name}"
+    return None
 
 
 def _typed(ctx: ModuleContext) -> Callable[[Expression], list[ProperType]]:
     return lambda expr: flatten(ctx.type_of(expr))
 
 
-def _short(name: str) -> str:
-    return name.rpartition(".")[2].partition("@")[0]
+def _label(key: str, modules: Container[str]) -> str:
+    """A function as the chain shows it: ``Repo.count``, ``_query``, ``inner``."""
+    module = module_of(key, modules)
+    local = key[len(module) + 1 :] if module is not None else key
+    return local.removeprefix("<locals>.").partition("@")[0]
 
 
-def site_message(caller: str, callee: str, chain: list[str]) -> str:
+def site_message(caller: str, written: str, chain: list[str], modules: Container[str]) -> str:
     """The message for one async call site and the chain it starts."""
-    path = " -> ".join([caller, *(_short(n) for n in chain[:-1]), chain[-1]])
-    helper = _short(callee)
+    path = " -> ".join([caller, *(_label(n, modules) for n in chain[:-1]), chain[-1]])
     return (
-        f'Async function "{caller}" calls "{helper}", which blocks: {path}; make the '
-        f"helper async, or await asyncio.to_thread({helper}, ...)"
+        f'Async function "{caller}" calls "{written}", which blocks: {path}; make the '
+        f"helper async, or await asyncio.to_thread({written}, ...)"
     )
 
 
@@ -102,10 +115,10 @@ def resolve(
     ``used`` collects the modules whose summaries the answer depends on.
     """
     findings: list[Finding] = []
-    for caller, callee, location in sites:
+    for caller, callee, written, location in sites:
         chain = blocking_chain(callee, summary_of, modules, used)
         if chain is not None:
-            findings.append((CODE, site_message(caller, callee, chain), location))
+            findings.append((CODE, site_message(caller, written, chain, modules), location))
     return findings
 
 
