@@ -102,6 +102,9 @@ class LlmTracekitPlugin(Plugin):
         self._blocking_apis: BlockingApis | None = None
         # Names from the settings, resolved to mypy's full names once known.
         self._canonical: dict[str, str] = {}
+        # Top-level packages of the modules in the build (recomputed as it grows).
+        self._packages: set[str] = set()
+        self._packages_seen = -1
         # Under dmypy, per module: its chain call sites, to recompute them alone.
         self._chains: dict[str, _Chains] = {}
         # report_config_data failures, reported at the module's pass.
@@ -357,7 +360,17 @@ class LlmTracekitPlugin(Plugin):
         return symbol.node if symbol is not None else None
 
     def _is_loaded(self, package: str) -> bool:
-        return self._modules is not None and package in self._modules
+        """True when any module of the top-level ``package`` is in the build.
+
+        (Under ``-n`` a worker may hold ``service.storage`` without ``service``.)
+        """
+        modules = self._modules
+        if modules is None:
+            return False
+        if len(modules) != self._packages_seen:
+            self._packages = {name.partition(".")[0] for name in modules}
+            self._packages_seen = len(modules)
+        return package in self._packages
 
     def _resolved(self, names: tuple[str, ...]) -> frozenset[str]:
         """Full names of ``names`` as mypy knows them (a name as written stays too)."""

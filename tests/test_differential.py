@@ -12,7 +12,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from differential import Harness, State, random_states, run_sequence
+from differential import Harness, State, busy_cpus, random_states, run_sequence
 
 SEED = 2026
 
@@ -83,3 +83,15 @@ def test_editor_switching_files(tmp_path: Path) -> None:
             assert seen == expected, file
     finally:
         harness.stop_daemons()
+
+
+def test_examples_agree_under_parallel_workers(tmp_path: Path) -> None:
+    """The bundled example: ``mypy -n 2`` (CPUs loaded) prints what a sequential run prints."""
+    examples = Path(__file__).parent.parent / "examples"
+    harness = Harness(examples, load_cpus=True)
+    expected = harness.mypy(str(tmp_path / "sequential"), "service", "clean")
+    assert len(expected) > 20
+    for attempt in range(3):
+        with busy_cpus(True):
+            seen = harness.mypy(str(tmp_path / f"parallel-{attempt}"), "-n", "2", "service", "clean")
+        assert seen == expected
