@@ -93,5 +93,6 @@ def test_examples_agree_under_parallel_workers(tmp_path: Path) -> None:
     assert len(expected) > 20
     for attempt in range(3):
         with busy_cpus(True):
-            seen = harness.mypy(str(tmp_path / f"parallel-{attempt}"), "-n", "2", "service", "clean")
+            cache = str(tmp_path / f"parallel-{attempt}")
+            seen = harness.mypy(cache, "-n", "2", "service", "clean")
         assert seen == expected
