@@ -17,7 +17,7 @@ are supported. The internals used, and why:
   plugin (it has no call at all), the only way back to its checker.
 * ``mypy.messages.format_type_inner``: mypy's type formatting, asked to keep
   module names so the inferred type in a message can be pasted.
-* ``mypy.errors.ErrorInfo`` and ``Errors.add_error_info``/``_add_error_info``/
+* ``mypy.errors.ErrorInfo`` and ``Errors.add_error_info``/``error_info_map``/
   ``clear_errors_in_targets``/``error_info_map``: the daemon (``dmypy``) resets
   its error list at every module update, so findings carry a target of their own
   and are put back after each reset (a reset replaces ``error_info_map``).
@@ -346,7 +346,7 @@ class Reporter:
             module,
             CHAIN_CHANNEL,
             kept,
-            add=lambda info: errors._add_error_info(path, info),
+            add=lambda info: _put_back(errors, path, [info]),
         )
 
     def _publish(
@@ -405,8 +405,17 @@ class Reporter:
             return
         self._map = errors.error_info_map
         for path, infos in self._kept.values():
-            for info in infos:
-                errors._add_error_info(path, info)
+            _put_back(errors, path, infos)
+
+
+def _put_back(errors: Errors, path: str, infos: list[ErrorInfo]) -> None:
+    """Append findings already accepted once straight to the file's error list.
+
+    Not through ``Errors._add_error_info``: this may run inside a hook called
+    while mypy collects errors in an ``ErrorWatcher`` (overload checks), which
+    would capture them and re-report them under the file being checked.
+    """
+    errors.error_info_map.setdefault(path, []).extend(infos)
 
 
 def recount_unused_ignores(errors: Errors, path: str) -> None:
