@@ -44,6 +44,9 @@ CRASH_MARKERS = ("INTERNAL ERROR", "Traceback", "ltk-internal")
 # app/repo.py``, ``-- app/db.py``, an edit of repo.py, ``-- app/db.py``); such a
 # run is counted apart, not compared, unless the plugin is in the traceback.
 DAEMON_CRASH = "Traceback (most recent call last):"
+# mypy gives a parallel worker 3 seconds to start (defaults.WORKER_START_TIMEOUT);
+# on an overloaded machine mypy -n fails before any plugin code runs.
+WORKER_START_FAILURE = "Failed to establish connection with worker"
 
 
 @dataclass(frozen=True)
@@ -295,8 +298,14 @@ class Harness:
         return problems
 
     def _mypy_crash(self, mode: str, lines: list[str]) -> bool:
-        """A crash inside mypy's daemon, with no plugin frame: noted, not compared."""
-        if not mode.startswith("daemon") or DAEMON_CRASH not in lines:
+        """A failure of mypy itself, with no plugin frame: noted, not compared.
+
+        A crash inside mypy's daemon, or parallel workers that did not start in
+        mypy's 3 seconds.
+        """
+        daemon_crash = mode.startswith("daemon") and DAEMON_CRASH in lines
+        worker_start = mode.startswith("parallel") and WORKER_START_FAILURE in lines
+        if not (daemon_crash or worker_start):
             return False
         if any("mypy_llmtracekit" in line for line in lines):
             return False
@@ -353,7 +362,7 @@ def run_sequence(
     finally:
         harness.stop_daemons()
     if verbose and harness.mypy_crashes:
-        print(f"mypy's own daemon crashed {len(harness.mypy_crashes)} times (not compared):")
+        print(f"mypy itself failed {len(harness.mypy_crashes)} times (not compared):")
         print(*(f"  {mode}: {text[:300]}" for mode, text in harness.mypy_crashes), sep="\n")
     return problems
 
