@@ -304,7 +304,7 @@ class Harness:
         mypy's 3 seconds.
         """
         daemon_crash = mode.startswith("daemon") and DAEMON_CRASH in lines
-        worker_start = mode.startswith("parallel") and WORKER_START_FAILURE in lines
+        worker_start = mode.startswith("parallel") and any(WORKER_START_FAILURE in x for x in lines)
         if not (daemon_crash or worker_start):
             return False
         if any("mypy_llmtracekit" in line for line in lines):
