@@ -82,7 +82,9 @@ def test_a_missing_internal_is_one_line() -> None:
     assert supported.missing_internals((("mypy.nope", "x"),)) == ["mypy.nope.x"]
 
 
-def _run_mypy(cwd: Path, prelude: str = "", pythonpath: str = "") -> subprocess.CompletedProcess[str]:
+def _run_mypy(
+    cwd: Path, prelude: str = "", pythonpath: str = ""
+) -> subprocess.CompletedProcess[str]:
     (cwd / "mypy.ini").write_text("[mypy]\nplugins = mypy_llmtracekit\n")
     (cwd / "app.py").write_text(SOURCE)
     env = {k: v for k, v in os.environ.items() if not k.startswith("MYPY")}
@@ -114,8 +116,17 @@ def old_mypy(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
             return installed[version]
         target = tmp_path_factory.mktemp(f"mypy-{version}")
         done = subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             "--target", str(target), f"mypy=={version}"],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--target",
+                str(target),
+                f"mypy=={version}",
+            ],
             capture_output=True,
             text=True,
             timeout=600,
