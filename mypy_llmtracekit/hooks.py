@@ -38,7 +38,7 @@ from mypy.plugin import (
 )
 from mypy.types import FunctionLike, Type
 
-from mypy_llmtracekit import __version__, compat, config
+from mypy_llmtracekit import __version__, compat, config, settings_check
 from mypy_llmtracekit.catalogue import BlockingApis
 from mypy_llmtracekit.compat import Finding, Location
 from mypy_llmtracekit.registry import RULES
@@ -163,6 +163,13 @@ class LlmTracekitPlugin(Plugin):
             return []
         blocking = self._blocking()
         blocking.refresh(self._is_loaded)
+        settings_check.note_once(
+            self.settings,
+            self.options.config_file,
+            lambda n: self._lookup(n) is not None,
+            self._modules or {},
+            self.options.cache_dir,
+        )
         options = compat.module_options(chk) if chk is not None else self.options
         ctx = ModuleContext(
             tree=file,
