@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import PLUGIN_INI
 
@@ -44,6 +45,7 @@ def test_hook_definition() -> None:
     assert hook["entry"] == "mypy"
 
 
+@pytest.mark.slow_install
 def test_try_repo_checks_the_whole_project(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()

@@ -142,6 +142,7 @@ def old_mypy(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     return install
 
 
+@pytest.mark.slow_install
 @pytest.mark.parametrize("version", ["2.3.1", "2.0.0", "1.20.2"])
 def test_older_mypy_stops_with_one_line(
     version: str, old_mypy: Callable[[str], Path], tmp_path: Path
