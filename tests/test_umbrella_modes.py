@@ -12,6 +12,10 @@ import textwrap
 import pytest
 from conftest import PLUGIN_INI, Project, Result
 
+from mypy_llmtracekit import hooks
+from mypy_llmtracekit.registry import RULES
+from mypy_llmtracekit.rule import UMBRELLA
+
 FILES = {
     "mypy.ini": PLUGIN_INI
     + "[mypy-legacy.*]\ndisable_error_code = ltk\nenable_error_code = ltk-blocking-io\n",
@@ -76,3 +80,10 @@ def test_umbrella_ignore_under_daemon_after_helper_edit(project: Project) -> Non
     )
     edited = _sorted(project.run("mypy.dmypy", "run", "--", "app", "legacy"))
     assert edited == [EXPECTED[0], EXPECTED[1].replace("jobs.py:10:", "jobs.py:11:")]
+
+
+def test_every_code_is_a_sub_code_of_ltk() -> None:
+    codes = [rule.code for rule in RULES] + [hooks.INTERNAL]
+    assert all(code.sub_code_of is UMBRELLA for code in codes)
+    assert UMBRELLA.code == "ltk"
+    assert UMBRELLA.sub_code_of is None
