@@ -50,7 +50,7 @@ from mypy.plugin import (
 )
 from mypy.types import FunctionLike, Type
 
-from mypy_llmtracekit import __version__, compat, config
+from mypy_llmtracekit import __version__, compat, config, settings_check
 from mypy_llmtracekit.catalogue import BlockingApis
 from mypy_llmtracekit.compat import Finding, Location
 from mypy_llmtracekit.registry import RULES
@@ -218,6 +218,13 @@ class LlmTracekitPlugin(Plugin):
         if not rules:
             return None
         blocking = self._blocking()
+        settings_check.note_once(
+            self.settings,
+            self.options.config_file,
+            lambda n: self._lookup(n) is not None,
+            self._modules or {},
+            self.options.cache_dir,
+        )
         options = compat.module_options(chk) if chk is not None else self.options
         ctx = ModuleContext(
             tree=file,

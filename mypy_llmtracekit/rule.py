@@ -37,9 +37,17 @@ from mypy_llmtracekit.summaries import ModuleSummary
 CATEGORY = "mypy-llmtracekit"
 
 
+# The umbrella code: every ltk-* code is a sub-code of it, so ``# type: ignore[ltk]``
+# and ``disable_error_code = ltk`` cover them all, and ``enable_error_code = CODE``
+# switches one back on (mypy's own sub-code semantics, see README "Umbrella code").
+UMBRELLA: ErrorCode = ErrorCode("ltk", "Every check of mypy-llmtracekit", CATEGORY)
+
+
 def error_code(code: str, description: str, *, default_enabled: bool = True) -> ErrorCode:
-    """Create (and register with mypy) one of the plugin's error codes."""
-    return ErrorCode(code, description, CATEGORY, default_enabled=default_enabled)
+    """Create (and register with mypy) one of the plugin's error codes, a sub-code of ``ltk``."""
+    return ErrorCode(
+        code, description, CATEGORY, default_enabled=default_enabled, sub_code_of=UMBRELLA
+    )
 
 
 class ScopeKind(Enum):

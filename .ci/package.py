@@ -1,0 +1,112 @@
+"""CI: build the sdist and the wheel, check them, and run the README example from the wheel.
+
+    python .ci/package.py
+
+Builds with ``python -m build`` into a temporary directory, runs ``twine check``,
+checks that the wheel holds the data files and the rule pages, installs the wheel
+into a fresh virtualenv (nothing of this checkout importable), copies
+``examples/`` next to it and runs the README's "Try it" command there: the output
+must be the README's, line for line.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_WHEEL = (
+    "mypy_llmtracekit/__init__.py",
+    "mypy_llmtracekit/py.typed",
+    "mypy_llmtracekit/data/blocking_io.toml",
+    "mypy_llmtracekit/rules/blocking_io.py",
+    "mypy_llmtracekit/cli.py",
+)
+
+
+def run(*args: str | Path, cwd: Path = ROOT) -> str:
+    """Run a command; on failure print its output and stop."""
+    done = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(
+            f"package: {' '.join(map(str, args))} failed ({done.returncode}):\n"
+            f"{done.stdout}{done.stderr}"
+        )
+    return done.stdout
+
+
+def readme_example() -> tuple[str, str]:
+    """The "Try it" section's command (after ``cd examples &&``) and its output."""
+    text = (ROOT / "README.md").read_text()
+    match = re.search(r"## Try it.*?```sh\n(.*?)```\s*```\n(.*?)```", text, re.S)
+    if match is None:
+        sys.exit("package: no 'Try it' command and output in README.md")
+    command = match.group(1).strip().rpartition("cd examples && ")[2]
+    return command, match.group(2)
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="ltk-package-"))
+    try:
+        dist = work / "dist"
+        run(sys.executable, "-m", "build", "--outdir", dist, ROOT)
+        built = sorted(dist.iterdir())
+        wheels = [p for p in built if p.suffix == ".whl"]
+        sdists = [p for p in built if p.name.endswith(".tar.gz")]
+        if len(wheels) != 1 or len(sdists) != 1:
+            sys.exit(f"package: expected one wheel and one sdist, got {built}")
+        print(run(sys.executable, "-m", "twine", "check", "--strict", *built).strip())
+        names = set(zipfile.ZipFile(wheels[0]).namelist())
+        missing = [name for name in IN_WHEEL if name not in names]
+        if missing:
+            sys.exit(f"package: the wheel lacks {missing}")
+
+        venv = work / "venv"
+        run(sys.executable, "-m", "venv", venv)
+        python = venv / "bin" / "python"
+        run(python, "-m", "pip", "install", "--quiet", wheels[0])
+        shutil.copytree(
+            ROOT / "examples",
+            work / "examples",
+            ignore=shutil.ignore_patterns(".mypy_cache", "__pycache__"),
+        )
+        command, expected = readme_example()
+        argv = command.split()
+        if argv[0] != "mypy":
+            sys.exit(f"package: the README example is not a mypy command: {command}")
+        done = subprocess.run(
+            [python, "-m", "mypy", *argv[1:]], cwd=work / "examples", capture_output=True, text=True
+        )
+        if done.stdout != expected or done.returncode != 1:
+            sys.exit(
+                f"package: README example from the wheel differs (exit {done.returncode}):\n"
+                f"{done.stdout}{done.stderr}"
+            )
+        origin = run(
+            python, "-c", "import mypy_llmtracekit; print(mypy_llmtracekit.__file__)", cwd=work
+        )
+        if not origin.startswith(str(venv)):
+            sys.exit(f"package: the plugin came from {origin}, not from the wheel")
+        for args in (
+            ("--version",),
+            ("rule", "ltk-blocking-io"),
+            ("rule", "ltk-internal"),
+            ("catalogue", "sqlite3"),
+        ):
+            if not run(python, "-m", "mypy_llmtracekit", *args, cwd=work).strip():
+                sys.exit(f"package: python -m mypy_llmtracekit {' '.join(args)} printed nothing")
+        print(
+            f"package: {wheels[0].name} and {sdists[0].name} built and checked; "
+            f"README example from the wheel: {len(expected.splitlines()) - 1} findings as in README"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
