@@ -66,6 +66,7 @@ from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
     ARG_NAMED,
     ARG_POS,
+    BytesExpr,
     CallExpr,
     Expression,
     FuncDef,
@@ -74,10 +75,12 @@ from mypy.nodes import (
     MypyFile,
     NameExpr,
     RefExpr,
+    StrExpr,
     SuperExpr,
     TypeAlias,
     TypeApplication,
     TypeInfo,
+    Var,
 )
 from mypy.types import (
     CallableType,
@@ -91,6 +94,7 @@ from mypy.types import (
     UnionType,
     get_proper_type,
 )
+from mypy.typevars import fill_typevars_with_any
 
 from mypy_llmtracekit.catalogue import Blocking, FalseFlag, Hit, blocking_api
 from mypy_llmtracekit.compat import Location
@@ -129,6 +133,39 @@ def receiver_classes(typ: ProperType | None) -> list[TypeInfo]:
     if isinstance(typ, TupleType):
         return receiver_classes(typ.partial_fallback)
     return []
+
+
+def expression_type(ctx: ModuleContext, expr: Expression) -> ProperType | None:
+    """mypy's type for ``expr``, or, where mypy keeps none, the declared one.
+
+    mypy checks a function with a constrained TypeVar in expanded copies, one per
+    constraint, and keeps no type for the original's expressions: the declared
+    types of names, attributes and call results stand in.
+    """
+    typ = ctx.type_of(expr)
+    if typ is not None:
+        return typ
+    if isinstance(expr, RefExpr) and isinstance(expr.node, Var) and expr.node.type is not None:
+        return get_proper_type(expr.node.type)
+    if isinstance(expr, MemberExpr):
+        for info in receiver_classes(expression_type(ctx, expr.expr)):
+            symbol = info.get(expr.name)
+            if symbol is not None and isinstance(symbol.node, Var) and symbol.node.type:
+                return get_proper_type(symbol.node.type)
+        return None
+    if isinstance(expr, CallExpr):
+        callee = expr.callee
+        constructed = _class_of(callee)
+        if constructed is not None:
+            return fill_typevars_with_any(constructed)
+        node = callee.node if isinstance(callee, RefExpr) else None
+        declared = node.type if isinstance(node, FuncDef) else None
+        if declared is None:
+            declared = expression_type(ctx, callee)
+        declared = get_proper_type(declared)
+        if isinstance(declared, CallableType):
+            return get_proper_type(declared.ret_type)
+    return None
 
 
 def _class_of(expr: Expression) -> TypeInfo | None:
@@ -177,7 +214,7 @@ def call_parts(
             return None, (), None, None
         if isinstance(receiver.node, TypeInfo):
             return fullname, [receiver.node], callee.name, None
-    return fullname, receiver_classes(ctx.type_of(receiver)), callee.name, None
+    return fullname, receiver_classes(expression_type(ctx, receiver)), callee.name, None
 
 
 def _argument(call: CallExpr, keywords: Sequence[str], position: int) -> Expression | None:
@@ -191,7 +228,9 @@ def _argument(call: CallExpr, keywords: Sequence[str], position: int) -> Express
 def _is_path(ctx: ModuleContext, expr: Expression | None) -> bool:
     if expr is None:
         return False
-    typ = ctx.type_of(expr)
+    if isinstance(expr, (StrExpr, BytesExpr)):
+        return True
+    typ = expression_type(ctx, expr)
     items = typ.items if isinstance(typ, UnionType) else [typ]
     for item in items:
         proper = get_proper_type(item)
@@ -283,12 +322,13 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
         if code is not CODE or where.line != location.line or text != message:
             continue
         # Same API twice on one line: quote what was written, so mypy keeps both.
-        before, mine = texts.get(where, "..."), texts[location]
+        before, mine = f'"{texts.get(where, "...")}"', f'"{texts[location]}"'
         if before == mine:
-            before = f"{before}, column {where.column + 1}"
-            mine = f"{mine}, column {location.column + 1}"
-        ctx.findings[index] = (code, _message(api, scope, hit.instead, f' (written "{before}")'), where)
-        message = _message(api, scope, hit.instead, f' (written "{mine}")')
+            before = f"{before} at column {where.column + 1}"
+            mine = f"{mine} at column {location.column + 1}"
+        earlier = _message(api, scope, hit.instead, f" (written {before})")
+        ctx.findings[index] = (code, earlier, where)
+        message = _message(api, scope, hit.instead, f" (written {mine})")
     ctx.report(CODE, message, call)
 
 
