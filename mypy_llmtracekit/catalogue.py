@@ -5,6 +5,13 @@ settings, are the names people import; :class:`BlockingApis` resolves each one
 through mypy's symbol tables to the function or class it really is (the first
 time the library is part of the build) and answers "does this call block?" with
 set lookups.
+
+:func:`blocking_api` is the whole decision, pure with respect to expressions: it
+takes what the callee refers to and the receiver's classes, however the caller
+found them (mypy's type map in the rules, another evaluation elsewhere), and
+returns a :class:`Hit`. A hit may carry a :data:`Condition` on the call's
+arguments (``smtplib.SMTP(host)`` connects, ``smtplib.SMTP()`` does not); the
+caller decides it from the call as written.
 """
 
 from __future__ import annotations
@@ -12,18 +19,22 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal, Union
 
 from mypy.nodes import (
     FUNC_NO_INFO,
     Decorator,
     FuncBase,
+    FuncDef,
+    OverloadedFuncDef,
     SymbolNode,
     TypeAlias,
     TypeInfo,
     Var,
 )
+from mypy.types import CallableType, Instance, Overloaded, Type, get_proper_type
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,11 +47,32 @@ Lookup = Callable[[str], "SymbolNode | None"]
 
 
 @dataclass(frozen=True)
-class Blocking:
-    """A catalogue hit: the API as users know it, and what to write instead."""
+class FalseFlag:
+    """The call does not block when this argument is literally ``False``."""
+
+    keyword: str
+    position: int
+
+
+# "args": blocks only when called with arguments (``smtplib.SMTP(host)`` connects).
+# "path": blocks only when its first argument is a path (``zipfile.ZipFile("a.zip")``).
+Condition = Union[Literal["args", "path"], FalseFlag]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A catalogue hit: the API as users know it, and what to write instead.
+
+    ``condition``, when set, must hold for the call's arguments for it to block.
+    """
 
     api: str
     instead: str
+    condition: Condition | None = None
+
+
+# The name rules/blocking_io_indirect.py and older code know a hit by.
+Blocking = Hit
 
 
 @dataclass(frozen=True)
@@ -52,11 +84,21 @@ class ClassSpec:
     methods: frozenset[str] = frozenset()
     every_method: bool = False
     excluded: frozenset[str] = frozenset()
+    # Show the receiver's own class in the message, not this (base) class.
+    show_receiver: bool = False
+    # method -> the argument that makes it non-blocking when False.
+    unless_false: Mapping[str, FalseFlag] = field(default_factory=dict)
 
     def blocks(self, method: str) -> bool:
         """Return True if calling ``method`` on this class blocks."""
         if self.every_method:
-            return not method.startswith("_") and method not in self.excluded
+            # Private names do no public I/O; capitalised ones build sub-objects
+            # (boto3's ``table = dynamodb.Table("x")``).
+            return (
+                not method.startswith("_")
+                and not method[:1].isupper()
+                and method not in self.excluded
+            )
         return method in self.methods
 
 
@@ -64,8 +106,46 @@ class ClassSpec:
 class Catalogue:
     """Catalogue entries by the names users write (not yet resolved)."""
 
-    functions: dict[str, Blocking]
+    functions: dict[str, Hit]
     classes: dict[str, ClassSpec]
+    # Classes whose construction blocks, by name.
+    constructors: dict[str, Hit] = field(default_factory=dict)
+
+
+def _named_hits(raw: object, instead: str) -> dict[str, Hit]:
+    """Entries given as a list of names, or as a table name = condition."""
+    found: dict[str, Hit] = {}
+    if isinstance(raw, Mapping):
+        for name, when in raw.items():
+            condition: Condition | None = None
+            if when == "args":
+                condition = "args"
+            elif when == "path":
+                condition = "path"
+            found[str(name)] = Hit(str(name), instead, condition)
+    elif isinstance(raw, (list, tuple)):
+        for name in raw:
+            found[str(name)] = Hit(str(name), instead)
+    return found
+
+
+def _class_spec(name: str, spec: Mapping[str, object], instead: str) -> ClassSpec:
+    methods = spec.get("methods", ())
+    excluded = spec.get("except", ())
+    flags = spec.get("unless_false", {})
+    unless: dict[str, FalseFlag] = {}
+    if isinstance(flags, Mapping):
+        for method, (keyword, position) in flags.items():
+            unless[str(method)] = FalseFlag(str(keyword), int(position))
+    return ClassSpec(
+        name=name,
+        instead=str(spec.get("instead", instead)),
+        methods=frozenset(str(m) for m in methods) if isinstance(methods, list) else frozenset(),
+        every_method=bool(spec.get("all", False)),
+        excluded=frozenset(str(m) for m in excluded) if isinstance(excluded, list) else frozenset(),
+        show_receiver=bool(spec.get("show_receiver", False)),
+        unless_false=unless,
+    )
 
 
 @functools.cache
@@ -73,26 +153,72 @@ def builtin_catalogue() -> Catalogue:
     """Load the built-in catalogue shipped in ``data/blocking_io.toml``."""
     text = importlib.resources.files("mypy_llmtracekit").joinpath("data/blocking_io.toml")
     data = tomllib.loads(text.read_text(encoding="utf-8"))
-    functions: dict[str, Blocking] = {}
+    functions: dict[str, Hit] = {}
     classes: dict[str, ClassSpec] = {}
+    constructors: dict[str, Hit] = {}
     for family in data.values():
         instead = str(family["instead"])
-        for name in [*family.get("functions", ()), *family.get("constructors", ())]:
-            functions[name] = Blocking(name, instead)
+        functions.update(_named_hits(family.get("functions", ()), instead))
+        constructors.update(_named_hits(family.get("constructors", ()), instead))
         for name, spec in family.get("classes", {}).items():
-            classes[name] = ClassSpec(
-                name=name,
-                instead=instead,
-                methods=frozenset(spec.get("methods", ())),
-                every_method=bool(spec.get("all", False)),
-                excluded=frozenset(spec.get("except", ())),
-            )
-    return Catalogue(functions, classes)
+            classes[name] = _class_spec(name, spec, instead)
+    return Catalogue(functions, classes, constructors)
 
 
 def _canonical(node: SymbolNode) -> str | None:
-    if isinstance(node, (TypeInfo, FuncBase, Decorator, Var, TypeAlias)):
+    if isinstance(node, TypeAlias):
+        # threading.Lock = _thread.LockType: the class it stands for.
+        target = get_proper_type(node.target)
+        if isinstance(target, Instance):
+            return target.type.fullname
         return node.fullname
+    if isinstance(node, (TypeInfo, FuncBase, Decorator, Var)):
+        return node.fullname
+    return None
+
+
+_ASYNC_PROTOCOLS = ("__await__", "__aiter__", "__anext__", "__aenter__")
+
+
+def _returns_async(typ: Type | None) -> bool:
+    """True for a callable whose result is awaited or used with ``async for``/``async with``."""
+    proper = get_proper_type(typ)
+    if isinstance(proper, Overloaded):
+        return all(_returns_async(item) for item in proper.items)
+    if not isinstance(proper, CallableType):
+        return False
+    ret = get_proper_type(proper.ret_type)
+    if not isinstance(ret, Instance):
+        return False
+    return any(name in base.names for base in ret.type.mro for name in _ASYNC_PROTOCOLS)
+
+
+def is_async_method(node: SymbolNode | None) -> bool:
+    """True if ``node`` is an ``async def`` method, or one that returns an awaitable.
+
+    aiobotocore's clients derive from botocore's, and their methods are coroutines:
+    calling them does not block.
+    """
+    if isinstance(node, Decorator):
+        if node.func.is_coroutine:
+            return True
+        return _returns_async(node.var.type or node.func.type)
+    if isinstance(node, OverloadedFuncDef):
+        if node.type is not None:
+            return _returns_async(node.type)
+        return bool(node.items) and all(is_async_method(item) for item in node.items)
+    if isinstance(node, FuncDef):
+        return node.is_coroutine or _returns_async(node.type)
+    if isinstance(node, Var):
+        return _returns_async(node.type)
+    return False
+
+
+def _find_method(info: TypeInfo, name: str) -> SymbolNode | None:
+    for base in info.mro:
+        symbol = base.names.get(name)
+        if symbol is not None:
+            return symbol.node
     return None
 
 
@@ -106,8 +232,9 @@ class BlockingApis:
     lookup: Lookup
     extra: tuple[str, ...] = ()
     exempt: tuple[str, ...] = ()
-    _functions: dict[str, Blocking] = field(default_factory=dict)
+    _functions: dict[str, Hit] = field(default_factory=dict)
     _classes: dict[str, ClassSpec] = field(default_factory=dict)
+    _constructors: dict[str, Hit] = field(default_factory=dict)
     _exempt: set[str] = field(default_factory=set)
     # Unresolved names, grouped by their top-level package.
     _pending: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -116,6 +243,7 @@ class BlockingApis:
         catalogue = builtin_catalogue()
         self._queue("function", catalogue.functions)
         self._queue("class", catalogue.classes)
+        self._queue("constructor", catalogue.constructors)
         self._queue("extra", self.extra)
         self._queue("exempt", self.exempt)
 
@@ -143,8 +271,9 @@ class BlockingApis:
             # Two catalogue names for one API (open, io.open): the first one shows.
             self._functions.setdefault(canonical, catalogue.functions[name])
         elif kind == "class":
-            spec = catalogue.classes[name]
-            self._classes[canonical] = spec
+            self._classes[canonical] = catalogue.classes[name]
+        elif kind == "constructor":
+            self._constructors[canonical] = catalogue.constructors[name]
         elif kind == "exempt":
             self._exempt.add(canonical)
         else:
@@ -156,7 +285,7 @@ class BlockingApis:
             return
         owner = _method_owner(node)
         if owner is None:
-            self._functions[canonical] = Blocking(name, CONFIGURED_INSTEAD)
+            self._functions[canonical] = Hit(name, CONFIGURED_INSTEAD)
             return
         method = canonical.rpartition(".")[2]
         known = self._classes.get(owner.fullname)
@@ -168,18 +297,31 @@ class BlockingApis:
             methods=known.methods | {method},
             every_method=known.every_method,
             excluded=known.excluded - {method},
+            show_receiver=known.show_receiver,
+            unless_false=known.unless_false,
         )
 
-    def function(self, fullname: str) -> Blocking | None:
-        """Return the hit for a call of the function (or class) ``fullname``."""
+    def function(self, fullname: str) -> Hit | None:
+        """Return the hit for a call of the function ``fullname``."""
         if fullname in self._exempt:
             return None
         return self._functions.get(fullname)
 
-    def method(self, info: TypeInfo, method: str) -> Blocking | None:
+    def constructor(self, info: TypeInfo) -> Hit | None:
+        """Return the hit for constructing ``info`` (a catalogued class or a subclass)."""
+        for base in info.mro:
+            if base.fullname in self._exempt:
+                return None
+            hit = self._constructors.get(base.fullname)
+            if hit is not None:
+                return hit
+        return None
+
+    def method(self, info: TypeInfo, method: str) -> Hit | None:
         """Return the hit for calling ``method`` on an instance of ``info``.
 
-        The nearest catalogue class in the MRO decides.
+        The nearest catalogue class in the MRO decides; a method that is a
+        coroutine (``async def``, or returning an awaitable) never blocks.
         """
         for base in info.mro:
             if base.fullname in self._exempt or f"{base.fullname}.{method}" in self._exempt:
@@ -187,10 +329,47 @@ class BlockingApis:
             spec = self._classes.get(base.fullname)
             if spec is None:
                 continue
-            if not spec.blocks(method):
+            if not spec.blocks(method) or is_async_method(_find_method(info, method)):
                 return None
-            return Blocking(f"{spec.name}.{method}", spec.instead)
+            owner = info if spec.show_receiver else None
+            api = f"{owner.fullname if owner else spec.name}.{method}"
+            return Hit(api, spec.instead, spec.unless_false.get(method))
         return None
+
+
+def blocking_api(
+    callee_fullname: str | None,
+    receiver_classes: Sequence[TypeInfo],
+    method: str | None,
+    apis: BlockingApis,
+    *,
+    constructed: TypeInfo | None = None,
+) -> Hit | None:
+    """Decide whether a call blocks, from what its parts resolve to (no expressions).
+
+    ``callee_fullname``: the full name of the function the callee refers to, if
+    any (``time.sleep`` for ``nap(1)`` after ``from time import sleep as nap``).
+    ``constructed``: the class, when the call constructs one (subclasses of a
+    catalogued class inherit its constructor entry). ``receiver_classes`` and
+    ``method``: for ``x.method(...)``, every class ``x`` may be (a union's
+    members, a TypeVar's bound or constraints; for ``super().method(...)``, the
+    bases of the enclosing class).
+
+    A returned hit may carry a condition on the arguments (see :class:`Hit`).
+    """
+    if callee_fullname:
+        hit = apis.function(callee_fullname)
+        if hit is not None:
+            return hit
+    if constructed is not None:
+        return apis.constructor(constructed)
+    if method is None:
+        return None
+    for info in receiver_classes:
+        hit = apis.method(info, method)
+        if hit is not None:
+            return hit
+    return None
 
 
 def _method_owner(node: SymbolNode | None) -> TypeInfo | None:

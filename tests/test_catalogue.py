@@ -7,14 +7,54 @@ from pathlib import Path
 
 from conftest import Project
 
-from mypy_llmtracekit.catalogue import builtin_catalogue
+from mypy_llmtracekit.catalogue import FalseFlag, builtin_catalogue
 
 LIBRARIES = [
+    "anthropic",
+    "boto3.dynamodb.table",
+    "boto3.resources.base",
+    "boto3.resources.collection",
+    "boto3.s3.transfer",
+    "botocore.client",
+    "botocore.paginate",
+    "botocore.waiter",
+    "bz2",
+    "concurrent.futures",
+    "elasticsearch",
+    "elasticsearch.helpers",
+    "ftplib",
+    "glob",
+    "google.genai",
+    "google.genai._api_module",
+    "google.genai.chats",
+    "gzip",
     "http.client",
     "httpx",
+    "imaplib",
     "io",
+    "langchain_core.embeddings",
+    "langchain_core.language_models",
+    "langchain_core.output_parsers",
+    "langchain_core.prompts",
+    "langchain_core.retrievers",
+    "langchain_core.runnables",
+    "langchain_core.tools",
+    "langchain_core.vectorstores",
+    "litellm",
+    "lzma",
+    "multiprocessing.connection",
+    "multiprocessing.pool",
+    "multiprocessing.process",
+    "multiprocessing.queues",
+    "multiprocessing.synchronize",
+    "openai",
     "os",
+    "paramiko",
+    "paramiko.file",
     "pathlib",
+    "pika",
+    "pika.adapters.blocking_connection",
+    "poplib",
     "psycopg",
     "psycopg2",
     "psycopg2.extensions",
@@ -24,18 +64,25 @@ LIBRARIES = [
     "pymysql",
     "pymysql.connections",
     "pymysql.cursors",
+    "queue",
     "redis",
     "redis.client",
     "requests",
     "shutil",
+    "smtplib",
     "socket",
     "sqlalchemy",
     "sqlalchemy.orm",
     "sqlite3",
+    "ssl",
     "subprocess",
+    "tarfile",
+    "tempfile",
+    "threading",
     "time",
     "urllib.request",
     "urllib3",
+    "zipfile",
 ]
 
 
@@ -59,3 +106,39 @@ def test_catalogue_is_not_empty_per_family() -> None:
     assert not catalogue.classes["redis.client.Pipeline"].blocks("set")
     assert catalogue.classes["redis.Redis"].blocks("hgetall")
     assert not catalogue.classes["redis.Redis"].blocks("pipeline")
+
+
+def test_catalogue_conditions_and_stoppers() -> None:
+    catalogue = builtin_catalogue()
+    assert catalogue.constructors["smtplib.SMTP"].condition == "args"
+    assert catalogue.constructors["zipfile.ZipFile"].condition == "path"
+    assert catalogue.constructors["pika.BlockingConnection"].condition is None
+    assert catalogue.functions["tarfile.open"].condition == "path"
+    lock = catalogue.classes["threading.Lock"]
+    assert lock.unless_false["acquire"] == FalseFlag("blocking", 0)
+    assert catalogue.classes["queue.Queue"].unless_false["put"] == FalseFlag("block", 1)
+    # In-memory streams and prompt templates stop the MRO walk: nothing blocks.
+    assert not catalogue.classes["io.StringIO"].blocks("write")
+    assert not catalogue.classes["langchain_core.prompts.BasePromptTemplate"].blocks("invoke")
+    # Every public method of a botocore client, but not request building or sub-objects.
+    client = catalogue.classes["botocore.client.BaseClient"]
+    assert client.blocks("put_object") and client.show_receiver
+    assert not client.blocks("generate_presigned_url")
+    assert not client.blocks("get_paginator")
+    assert not catalogue.classes["boto3.resources.base.ServiceResource"].blocks("Table")
+
+
+def test_every_family_names_an_async_alternative() -> None:
+    catalogue = builtin_catalogue()
+    hits = [*catalogue.functions.values(), *catalogue.constructors.values()]
+    insteads = [hit.instead for hit in hits] + [spec.instead for spec in catalogue.classes.values()]
+    assert all(instead.strip() for instead in insteads)
+    llm = {
+        "openai._resource.SyncAPIResource": "AsyncOpenAI",
+        "anthropic._resource.SyncAPIResource": "AsyncAnthropic",
+        "google.genai._api_module.BaseModule": "client.aio",
+        "langchain_core.runnables.Runnable": "ainvoke",
+    }
+    for name, twin in llm.items():
+        assert twin in catalogue.classes[name].instead
+    assert "acompletion" in catalogue.functions["litellm.completion"].instead

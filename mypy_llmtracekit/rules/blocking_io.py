@@ -5,23 +5,41 @@ What it catches
     ``__aenter__``/``__aexit__``), of an API in the blocking catalogue: sync
     database drivers (psycopg2, psycopg, sqlite3, pymysql, redis, pymongo,
     SQLAlchemy's sync ``Session``/``Engine``/``Connection``), sync HTTP (requests,
-    httpx, urllib, urllib3, http.client), ``time.sleep``, ``open``, file-system
-    ``pathlib``/``os``/``shutil`` functions, ``subprocess`` and ``socket`` calls.
-    The message names the API and the async alternative.
+    httpx, urllib, urllib3, http.client), ``time.sleep``, ``open``, file objects
+    (``typing.IO`` and the ``io`` classes), file-system ``pathlib``/``os``/
+    ``shutil``/``glob`` functions, ``input()``, archives on disk, ``ssl`` file
+    loaders, ``subprocess`` and ``socket`` calls, thread and process waits
+    (locks, events, ``Thread.join``, ``queue.Queue``, ``Future.result``), the
+    standard library's mail and FTP clients, typed boto3/botocore clients,
+    elasticsearch, pika and paramiko, and the LLM SDKs: the sync clients of
+    ``openai`` and ``anthropic``, ``google-genai``'s sync modules and chats,
+    ``litellm.completion`` and friends, LangChain runnables' ``invoke``/``batch``/
+    ``stream``. Constructors that connect (``smtplib.SMTP(host)``,
+    ``pika.BlockingConnection(...)``) count as calls. The message names the API
+    and the async alternative (``AsyncOpenAI``, ``AsyncAnthropic``,
+    ``client.aio``, ``litellm.acompletion``, ``await runnable.ainvoke(...)``).
 
 Why a syntax-only linter cannot
     ``self._conn.execute(...)`` blocks only if ``self._conn`` is a sync
-    connection. The plugin reads the receiver's type from mypy, so subclasses,
-    attributes, factory results, container items, narrowed optionals and type
-    aliases (``DBConnection = psycopg2.extensions.connection``) are all caught,
-    and ``Calculator.execute`` or ``dict.get`` never are. Functions match by their
-    real name whatever the import alias (``from time import sleep as nap``).
+    connection, and ``client.chat.completions.create(...)`` only if ``client`` is
+    an ``OpenAI``, not an ``AsyncOpenAI``. The plugin reads the receiver's type
+    from mypy, so subclasses, attributes, factory results, container items,
+    narrowed optionals, type aliases, ``super()`` and TypeVars bound or
+    constrained to catalogued classes are all caught, and ``Calculator.execute``,
+    ``dict.get`` or an aiobotocore client's coroutine methods never are.
+    Functions match by their real name whatever the import alias
+    (``from time import sleep as nap``).
 
 Left alone
     A call inside a nested sync ``def`` or ``lambda`` (it runs where it is called),
-    a callable *passed* to ``asyncio.to_thread`` or ``loop.run_in_executor``,
-    ``print``, logging, pure functions (``time.monotonic``, ``os.path.join``,
-    ``Path.name``).
+    a callable *passed* to ``asyncio.to_thread`` or ``loop.run_in_executor``
+    (but its arguments run where they are written: ``to_thread(f, conn.execute(q))``
+    is flagged), ``print``, logging, writes to ``sys.stdout``/``sys.stderr``,
+    in-memory streams (``io.StringIO``, ``io.BytesIO``), pure functions
+    (``time.monotonic``, ``os.path.join``, ``Path.name``), methods of catalogued
+    classes that do no I/O (boto3's ``generate_presigned_url``/``get_paginator``,
+    prompt templates), waits that do not wait (``lock.acquire(blocking=False)``,
+    ``q.get(block=False)``), archives opened from memory.
 
 Settings
     ``blocking_io_extra``: more blocking APIs (``mylib.Client`` means every method).
@@ -29,32 +47,46 @@ Settings
 
 Bad::
 
-    async def handler(conn: sqlite3.Connection) -> None:
+    async def handler(conn: sqlite3.Connection, client: openai.OpenAI) -> None:
         conn.execute("DELETE FROM jobs")
-        time.sleep(1)
+        client.chat.completions.create(model="gpt-4o", messages=[])
 
 Good::
 
-    async def handler(conn: aiosqlite.Connection) -> None:
+    async def handler(conn: aiosqlite.Connection, client: openai.AsyncOpenAI) -> None:
         await conn.execute("DELETE FROM jobs")
-        await asyncio.sleep(1)
+        await client.chat.completions.create(model="gpt-4o", messages=[])
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
+    ARG_NAMED,
+    ARG_POS,
+    BytesExpr,
     CallExpr,
+    Expression,
     FuncDef,
+    IndexExpr,
     MemberExpr,
     MypyFile,
+    NameExpr,
     RefExpr,
+    StrExpr,
+    SuperExpr,
+    TypeAlias,
+    TypeApplication,
     TypeInfo,
+    Var,
 )
 from mypy.types import (
     CallableType,
     Instance,
     LiteralType,
+    Overloaded,
     ProperType,
     TupleType,
     TypeType,
@@ -62,15 +94,26 @@ from mypy.types import (
     UnionType,
     get_proper_type,
 )
+from mypy.typevars import fill_typevars_with_any
 
-from mypy_llmtracekit.catalogue import Blocking
+from mypy_llmtracekit.catalogue import Blocking, FalseFlag, Hit, blocking_api
+from mypy_llmtracekit.compat import Location
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 
 CODE: ErrorCode = error_code("ltk-blocking-io", "Blocking I/O call inside an async function")
 
+__all__ = ["CODE", "RULE", "Blocking", "Hit", "blocking_hit", "call_parts", "receiver_classes"]
+
+# Writing to these is what print() does: not worth a thread.
+_CONSOLE_STREAMS = frozenset({"sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__"})
+_PATH_KEYWORDS = ("file", "name", "filename", "path")
+
 
 def receiver_classes(typ: ProperType | None) -> list[TypeInfo]:
-    """The classes a receiver of type ``typ`` may be (all members of a union)."""
+    """The classes a receiver of type ``typ`` may be (all members of a union).
+
+    A TypeVar stands for its bound, or for each of its constraints.
+    """
     if typ is None:
         return []
     if isinstance(typ, Instance):
@@ -78,10 +121,12 @@ def receiver_classes(typ: ProperType | None) -> list[TypeInfo]:
     if isinstance(typ, UnionType):
         return [info for item in typ.items for info in receiver_classes(get_proper_type(item))]
     if isinstance(typ, TypeVarType):
+        if typ.values:
+            return [info for v in typ.values for info in receiver_classes(get_proper_type(v))]
         return receiver_classes(get_proper_type(typ.upper_bound))
     if isinstance(typ, TypeType):
         return receiver_classes(get_proper_type(typ.item))
-    if isinstance(typ, CallableType) and typ.is_type_obj():
+    if isinstance(typ, (CallableType, Overloaded)) and typ.is_type_obj():
         return [typ.type_object()]
     if isinstance(typ, LiteralType):
         return receiver_classes(typ.fallback)
@@ -90,36 +135,176 @@ def receiver_classes(typ: ProperType | None) -> list[TypeInfo]:
     return []
 
 
-def _method_hit(ctx: ModuleContext, callee: MemberExpr) -> Blocking | None:
-    receiver = callee.expr
-    if isinstance(receiver, RefExpr) and isinstance(receiver.node, MypyFile):
-        return None  # a module attribute: judged as a function
-    if isinstance(receiver, RefExpr) and isinstance(receiver.node, TypeInfo):
-        classes = [receiver.node]
-    else:
-        classes = receiver_classes(ctx.type_of(receiver))
-    for info in classes:
-        hit = ctx.blocking.method(info, callee.name)
-        if hit is not None:
-            return hit
+def expression_type(ctx: ModuleContext, expr: Expression) -> ProperType | None:
+    """mypy's type for ``expr``, or, where mypy keeps none, the declared one.
+
+    mypy checks a function with a constrained TypeVar in expanded copies, one per
+    constraint, and keeps no type for the original's expressions: the declared
+    types of names, attributes and call results stand in.
+    """
+    typ = ctx.type_of(expr)
+    if typ is not None:
+        return typ
+    if isinstance(expr, RefExpr) and isinstance(expr.node, Var) and expr.node.type is not None:
+        return get_proper_type(expr.node.type)
+    if isinstance(expr, MemberExpr):
+        for info in receiver_classes(expression_type(ctx, expr.expr)):
+            symbol = info.get(expr.name)
+            if symbol is not None and isinstance(symbol.node, Var) and symbol.node.type:
+                return get_proper_type(symbol.node.type)
+        return None
+    if isinstance(expr, CallExpr):
+        callee = expr.callee
+        constructed = _class_of(callee)
+        if constructed is not None:
+            return fill_typevars_with_any(constructed)
+        node = callee.node if isinstance(callee, RefExpr) else None
+        declared = node.type if isinstance(node, FuncDef) else None
+        if declared is None:
+            declared = expression_type(ctx, callee)
+        declared = get_proper_type(declared)
+        if isinstance(declared, CallableType):
+            return get_proper_type(declared.ret_type)
     return None
+
+
+def _class_of(expr: Expression) -> TypeInfo | None:
+    """The class a callee names: ``Client``, ``mod.Client``, ``Alias``, ``Queue[int]``."""
+    if isinstance(expr, IndexExpr):
+        if isinstance(expr.analyzed, TypeApplication):
+            return _class_of(expr.analyzed.expr)
+        return _class_of(expr.base)
+    if not isinstance(expr, RefExpr):
+        return None
+    node = expr.node
+    if isinstance(node, TypeInfo):
+        return node
+    if isinstance(node, TypeAlias):
+        target = get_proper_type(node.target)
+        if isinstance(target, Instance):
+            return target.type
+    return None
+
+
+def call_parts(
+    ctx: ModuleContext, call: CallExpr
+) -> tuple[str | None, Sequence[TypeInfo], str | None, TypeInfo | None]:
+    """What a call's callee resolves to, as :func:`blocking_api` takes it.
+
+    (callee full name, receiver classes, method name, constructed class); the
+    only part of the rule that reads expression types.
+    """
+    callee = call.callee
+    constructed = _class_of(callee)
+    if constructed is not None:
+        return constructed.fullname, (), None, constructed
+    if isinstance(callee, SuperExpr):
+        # super().commit(): the bases of the class the method is in.
+        info = callee.info
+        bases = [base.type for base in info.bases] if info is not None else []
+        return None, bases, callee.name, None
+    fullname = callee.fullname if isinstance(callee, RefExpr) and callee.node else None
+    if not isinstance(callee, MemberExpr):
+        return fullname, (), None, None
+    receiver = callee.expr
+    if isinstance(receiver, RefExpr):
+        if isinstance(receiver.node, MypyFile):
+            return fullname, (), None, None  # a module attribute: judged as a function
+        if receiver.fullname in _CONSOLE_STREAMS:
+            return None, (), None, None
+        if isinstance(receiver.node, TypeInfo):
+            return fullname, [receiver.node], callee.name, None
+    return fullname, receiver_classes(expression_type(ctx, receiver)), callee.name, None
+
+
+def _argument(call: CallExpr, keywords: Sequence[str], position: int) -> Expression | None:
+    for arg, kind, name in zip(call.args, call.arg_kinds, call.arg_names):
+        if kind == ARG_NAMED and name in keywords:
+            return arg
+    positional = [arg for arg, kind in zip(call.args, call.arg_kinds) if kind == ARG_POS]
+    return positional[position] if position < len(positional) else None
+
+
+def _is_path(ctx: ModuleContext, expr: Expression | None) -> bool:
+    if expr is None:
+        return False
+    if isinstance(expr, (StrExpr, BytesExpr)):
+        return True
+    typ = expression_type(ctx, expr)
+    items = typ.items if isinstance(typ, UnionType) else [typ]
+    for item in items:
+        proper = get_proper_type(item)
+        if isinstance(proper, LiteralType):
+            proper = proper.fallback
+        if isinstance(proper, Instance) and any(
+            base.fullname in ("builtins.str", "builtins.bytes", "os.PathLike")
+            for base in proper.type.mro
+        ):
+            return True
+    return False
+
+
+def condition_holds(ctx: ModuleContext, call: CallExpr, hit: Hit) -> bool:
+    """Whether the call's arguments make a conditional hit block."""
+    condition = hit.condition
+    if condition is None:
+        return True
+    if condition == "args":
+        return bool(call.args)
+    if condition == "path":
+        return _is_path(ctx, _argument(call, _PATH_KEYWORDS, 0))
+    assert isinstance(condition, FalseFlag)
+    flag = _argument(call, (condition.keyword,), condition.position)
+    return not (isinstance(flag, NameExpr) and flag.fullname == "builtins.False")
 
 
 def blocking_hit(ctx: ModuleContext, call: CallExpr) -> Blocking | None:
     """Return the catalogue hit for ``call``, or None if it does not block."""
-    callee = call.callee
-    if isinstance(callee, RefExpr) and callee.node is not None and callee.fullname:
-        hit = ctx.blocking.function(callee.fullname)
-        if hit is not None:
-            return hit
-    if isinstance(callee, MemberExpr):
-        return _method_hit(ctx, callee)
-    return None
+    fullname, classes, method, constructed = call_parts(ctx, call)
+    if fullname is None and method is None:
+        return None
+    hit = blocking_api(fullname, classes, method, ctx.blocking, constructed=constructed)
+    if hit is None or not condition_holds(ctx, call, hit):
+        return None
+    return hit
 
 
 def _function_name(scope: Scope) -> str:
     func = scope.function
     return func.name if isinstance(func, FuncDef) else "<lambda>"
+
+
+def written(expr: Expression) -> str:
+    """The callee as written, shortened: ``self._conn.execute``, ``get_conn().execute``."""
+    if isinstance(expr, NameExpr):
+        return expr.name
+    if isinstance(expr, MemberExpr):
+        return f"{written(expr.expr)}.{expr.name}"
+    if isinstance(expr, SuperExpr):
+        return f"super().{expr.name}"
+    if isinstance(expr, CallExpr):
+        return f"{written(expr.callee)}(...)"
+    if isinstance(expr, IndexExpr):
+        return f"{written(expr.base)}[...]"
+    return "..."
+
+
+# The callee text of each finding of the module being walked, by location, to
+# tell apart two findings that would otherwise read the same on one line.
+_written_at: list[tuple[ModuleContext, dict[Location, str]]] = []
+
+
+def _written_by_location(ctx: ModuleContext) -> dict[Location, str]:
+    if not _written_at or _written_at[0][0] is not ctx:
+        _written_at[:] = [(ctx, {})]
+    return _written_at[0][1]
+
+
+def _message(api: str, scope: Scope, instead: str, quoted: str = "") -> str:
+    return (
+        f'Blocking call "{api}"{quoted} in async function "{_function_name(scope)}" '
+        f"stalls the event loop; {instead}"
+    )
 
 
 def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
@@ -129,10 +314,21 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
     if hit is None:
         return
     api = hit.api.removeprefix("builtins.")
-    message = (
-        f'Blocking call "{api}" in async function "{_function_name(scope)}" '
-        f"stalls the event loop; {hit.instead}"
-    )
+    message = _message(api, scope, hit.instead)
+    location = Location.of(call)
+    texts = _written_by_location(ctx)
+    texts[location] = written(call.callee)
+    for index, (code, text, where) in enumerate(ctx.findings):
+        if code is not CODE or where.line != location.line or text != message:
+            continue
+        # Same API twice on one line: quote what was written, so mypy keeps both.
+        before, mine = f'"{texts.get(where, "...")}"', f'"{texts[location]}"'
+        if before == mine:
+            before = f"{before} at column {where.column + 1}"
+            mine = f"{mine} at column {location.column + 1}"
+        earlier = _message(api, scope, hit.instead, f" (written {before})")
+        ctx.findings[index] = (code, earlier, where)
+        message = _message(api, scope, hit.instead, f" (written {mine})")
     ctx.report(CODE, message, call)
 
 
