@@ -5,7 +5,8 @@ Obvious, so no annotation is needed:
 * a literal ``int``, ``float``, ``str``, ``bytes`` or ``bool`` (negative numbers
   and f-strings included);
 * a list, tuple, set or dict display whose items are such literals of one type;
-* an instantiation of a class (the callee resolves to a class);
+* an instantiation of a class (the callee resolves to a class), subscripted
+  ones (``set[str]()``, ``asyncio.Queue[int]()``) included;
 * ``logging.getLogger(...)``, ``re.compile(...)`` and the calls the user
   configures in ``obvious_calls``;
 * another name for a function or method (``reserve = create``);
@@ -25,6 +26,7 @@ from mypy.nodes import (
     Expression,
     FloatExpr,
     FuncBase,
+    IndexExpr,
     IntExpr,
     ListExpr,
     MemberExpr,
@@ -35,19 +37,10 @@ from mypy.nodes import (
     TupleExpr,
     UnaryExpr,
 )
-from mypy.types import (
-    AnyType,
-    CallableType,
-    Instance,
-    TupleType,
-    Type,
-    TypedDictType,
-    TypeType,
-    UnionType,
-    get_proper_type,
-)
+from mypy.types import Type
 
 from mypy_llmtracekit.names import class_called
+from mypy_llmtracekit.spelling import first_any
 
 BUILTIN_OBVIOUS_CALLS = frozenset({"logging.getLogger", "re.compile"})
 
@@ -102,9 +95,11 @@ def is_obvious_call(expr: Expression, is_configured: Callable[[str], bool]) -> b
     """An instantiation, or a call the catalogue or the user calls obvious."""
     if not isinstance(expr, CallExpr):
         return False
-    if class_called(expr.callee) is not None:
-        return True
     callee = expr.callee
+    if isinstance(callee, IndexExpr):  # set[str](), asyncio.Queue[int]()
+        callee = callee.base
+    if class_called(callee) is not None:
+        return True
     if not isinstance(callee, RefExpr) or not callee.fullname:
         return False
     return callee.fullname in BUILTIN_OBVIOUS_CALLS or is_configured(callee.fullname)
@@ -129,18 +124,5 @@ def is_obvious(
 
 
 def contains_any(t: Type) -> bool:
-    """Return True if ``t`` contains ``Any`` anywhere."""
-    p = get_proper_type(t)
-    if isinstance(p, AnyType):
-        return True
-    if isinstance(p, Instance):
-        return any(contains_any(a) for a in p.args)
-    if isinstance(p, (UnionType, TupleType)):
-        return any(contains_any(i) for i in p.items)
-    if isinstance(p, CallableType):
-        return any(contains_any(a) for a in p.arg_types) or contains_any(p.ret_type)
-    if isinstance(p, TypedDictType):
-        return any(contains_any(i) for i in p.items.values())
-    if isinstance(p, TypeType):
-        return contains_any(p.item)
-    return False
+    """Return True if ``t`` contains ``Any`` anywhere (safe on recursive types)."""
+    return first_any(t) is not None
