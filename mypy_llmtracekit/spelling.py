@@ -181,8 +181,10 @@ class Namer:
         """The shortest module that exports ``fullname`` (``asyncio``, not ``asyncio.queues``)."""
         parts = fullname.split(".")
         last = parts[-1]
-        for size in range(1, len(parts) - 1):
-            module = ".".join(parts[:size])
+        candidates = [".".join(parts[:size]) for size in range(1, len(parts) - 1)]
+        if parts[0].startswith("_"):
+            candidates.insert(0, ".".join([parts[0].lstrip("_"), *parts[1:-1]]))
+        for module in candidates:
             tree = self.modules.get(module)
             symbol = tree.names.get(last) if tree is not None else None
             if (
@@ -341,6 +343,11 @@ class _Writer:
 
     def _instance(self, typ: Instance, depth: int) -> str:
         info = typ.type
+        if info.fullname == "builtins.function":
+            raise Unspellable(
+                "mypy joined functions of different signatures into its internal "
+                '"function" type; write the common signature as a Callable or a Protocol'
+            )
         if info.fullname == "builtins.tuple":
             item = self.write(typ.args[0], depth + 1) if typ.args else "object"
             return f"{self.name('builtins.tuple')}[{item}, ...]"
@@ -500,6 +507,8 @@ def any_origin(expr: Expression, func: FuncItem | None, type_of: TypeLookup, dep
             return any_origin(expr.expr, func, type_of, depth + 1)
         if isinstance(expr.node, Var) and expr.node.type is None:
             return f'from the attribute "{expr.name}", which has no annotation'
+    if isinstance(expr, RefExpr) and isinstance(expr.node, TypeInfo) and expr.node.type_vars:
+        return f'from the generic class "{expr.name}", used without its type parameters'
     if isinstance(expr, RefExpr) and isinstance(expr.node, (Var, MypyFile)):
         typ = expr.node.type if isinstance(expr.node, Var) else None
         found = first_any(typ) if typ is not None else None
@@ -526,6 +535,10 @@ def _call_origin(call: CallExpr, func: FuncItem | None, type_of: TypeLookup, dep
         return any_origin(callee, func, type_of, depth + 1)
     if isinstance(callee, MemberExpr) and isinstance(type_of(callee.expr), AnyType):
         return any_origin(callee.expr, func, type_of, depth + 1)
+    receiver_type = type_of(callee.expr) if isinstance(callee, MemberExpr) else None
+    if isinstance(callee, MemberExpr) and receiver_type is not None and first_any(receiver_type):
+        receiver = callee.expr.name if isinstance(callee.expr, RefExpr) else "its receiver"
+        return f'from the Any in the type of "{receiver}" (through "{callee.name}")'
     name = callee.name if isinstance(callee, RefExpr) else "the call"
     for arg in call.args:
         arg_type = type_of(arg)

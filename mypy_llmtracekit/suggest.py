@@ -44,7 +44,7 @@ def unchecked_reason(func: FuncItem | None) -> str:
     name = f'"{func.name}"' if isinstance(func, FuncDef) else "its function"
     return (
         f"mypy did not check the body of {name} (a function without annotations), so it "
-        "inferred nothing; annotate the function's parameters or enable check_untyped_defs"
+        "inferred no type to suggest (enable check_untyped_defs to get one)"
     )
 
 

@@ -12,6 +12,8 @@ Left alone
     classes), exceptions, pydantic models, and any class with a base other than
     ``object`` or another project namespace class (it takes part in a
     hierarchy), a base mypy cannot resolve (an untyped import: ``Any``) included;
+    a subclass that redefines a member of its base (a variant in a hierarchy,
+    e.g. operator classes passed around as ``type[Operator]``);
     a class nested in another class's body (framework conventions: Django's and
     tortoise's ``class Meta:``, pydantic's ``class Config:``); empty classes
     (markers). Decorators (``@final``) change nothing: a decorated namespace is
@@ -69,6 +71,20 @@ def _takes_part_in_a_hierarchy(ctx: ModuleContext, info: TypeInfo) -> bool:
         base.type.fullname == "builtins.object" or _project_namespace(ctx, base.type, 0)
         for base in info.bases
     )
+
+
+def _overrides_a_base(info: TypeInfo) -> bool:
+    """A variant in a hierarchy: it redefines what a base class defines.
+
+    ``class Equal(ComparisonOperator): template = "{name} = {value}"``, passed
+    around as ``type[ComparisonOperator]``, is polymorphism, not a namespace.
+    """
+    for name in info.names:
+        if name.startswith("__") and name.endswith("__"):
+            continue
+        if any(name in base.names for base in info.mro[1:-1]):
+            return True
+    return False
 
 
 def _project_namespace(ctx: ModuleContext, info: TypeInfo, depth: int) -> bool:
@@ -162,7 +178,7 @@ def _check_class(ctx: ModuleContext, cdef: ClassDef, scope: Scope) -> None:
     if scope.kind is ScopeKind.CLASS:
         return  # class Meta: / class Config: inside a model: a framework convention
     info = cdef.info
-    if _takes_part_in_a_hierarchy(ctx, info):
+    if _takes_part_in_a_hierarchy(ctx, info) or _overrides_a_base(info):
         return
     kinds = {_member_kind(stmt) for stmt in cdef.defs.body} - {None}
     if not kinds or "other" in kinds:
