@@ -39,8 +39,8 @@ from mypy.nodes import (
 )
 from mypy.types import Type
 
+from mypy_llmtracekit.any_origin import first_any
 from mypy_llmtracekit.names import class_called
-from mypy_llmtracekit.spelling import first_any
 
 BUILTIN_OBVIOUS_CALLS = frozenset({"logging.getLogger", "re.compile"})
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 from mypy.nodes import FUNC_NO_INFO, Expression, FuncDef, FuncItem, TypeInfo
 from mypy.types import Type
 
+from mypy_llmtracekit.any_origin import any_origin, first_any
 from mypy_llmtracekit.rule import ModuleContext
 from mypy_llmtracekit.spelling import (
     Namer,
     Spelled,
-    any_origin,
-    first_any,
     site_for,
     spell_type,
     spell_union,
@@ -73,9 +72,7 @@ def variable_message(head: str, target: str, spelled: Spelled, *, final: bool = 
         return f"{head}; no annotation to suggest: {spelled.reason}"
     annotation = f"Final[{spelled.text}]" if final else spelled.text
     inferred = spelled.text.strip('"')
-    return (
-        f'{head} (inferred "{inferred}"); annotate it: {target}: {annotation} = ...{spelled.add}'
-    )
+    return f'{head} (inferred "{inferred}"); annotate it: {target}: {annotation} = ...{spelled.add}'
 
 
 def return_suggestion(

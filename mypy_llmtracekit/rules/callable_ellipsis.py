@@ -102,7 +102,7 @@ def _alias_message(name: str, target: Type | None) -> str:
         )
     return (
         f'Type alias "{name}" holds a callable with "..." parameters inside it; give that '
-        'callable its parameter list (Callable[[int, str], R]) or a ParamSpec '
+        "callable its parameter list (Callable[[int, str], R]) or a ParamSpec "
         '(Callable[P, R] with P = ParamSpec("P"))'
     )
 

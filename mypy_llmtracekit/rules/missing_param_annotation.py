@@ -81,7 +81,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
 
 RULE = Rule(
     code=CODE,
-    summary="Parameter without annotation (self/cls exempt)",
+    summary="Parameter without annotation (a method's first parameter exempt)",
     doc=__doc__ or "",
     on_function=_check_function,
 )

@@ -115,11 +115,15 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
     checked = is_checked(ctx, func)
     returned: list[tuple[Expression, Type | None]] = []
     gives_value = False
+    bare_return = 0
     for node in own_nodes(func.body.body):
         if not isinstance(node, ReturnStmt):
             continue
         if node.expr is None:
-            returned.append((node, NoneType()))
+            bare_return = bare_return or node.line
+            none = NameExpr("None")
+            none.set_line(node)
+            returned.append((none, NoneType()))
             continue
         typ = _returned_type(ctx, node.expr) if checked else _unchecked_type(node.expr)
         if typ is False:
@@ -135,6 +139,14 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
         return
     head = f'Function "{func.name}" returns a value but has no return annotation'
     spelled = return_suggestion(ctx, func, returned)
+    if bare_return and spelled.text is not None:
+        # mypy wants "return None" once the function declares a return type.
+        spelled = Spelled(
+            None,
+            (),
+            f'write "return None" for the bare "return" at line {bare_return}, then '
+            f"annotate it -> {spelled.text}",
+        )
     ctx.report_definition(CODE, _message(head, spelled), func)
 
 

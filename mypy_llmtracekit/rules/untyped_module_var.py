@@ -21,6 +21,14 @@ Why a syntax-only linter cannot
     Whether ``Settings()`` instantiates a class or calls a function, and whether
     ``load()`` returns something with ``Any`` inside, is only known with types.
 
+Messages (the fix command parses them)
+    ``...; annotate it: NAME: TYPE = ...`` (``self.NAME`` for attributes), with
+    `` (add: from M import N)`` appended when the file must import a name; where
+    no correct annotation can be written (mypy knows only ``Any``, a type
+    variable out of scope, a signature ``Callable`` cannot write) there is no
+    ``annotate it:`` part and the message says why. Returns use
+    ``annotate it: -> TYPE`` and parameters ``annotate it: NAME: TYPE``.
+
 Setting
     ``obvious_calls``: calls whose result counts as obvious, e.g. ``app.config.load``.
 
