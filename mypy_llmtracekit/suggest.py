@@ -62,7 +62,10 @@ def variable_suggestion(
     if first_any(typ) is not None:
         origin = any_origin(value, func, ctx.type_of)
         return Spelled(None, (), f"mypy knows its type only as Any, {origin}")
-    site = site_for(ctx.tree, info, func if isinstance(func, FuncDef) else None, runtime=runtime)
+    # An attribute's annotation may use its class's type variables, never a
+    # method's own: they are not bound outside one call.
+    own = func if isinstance(func, FuncDef) and info is None else None
+    site = site_for(ctx.tree, info, own, runtime=runtime)
     return spell_type(typ, namer_of(ctx), site)
 
 
