@@ -62,6 +62,32 @@ from mypy.types import (
 
 from mypy_llmtracekit.any_origin import MAX_DEPTH, any_reason
 
+ABC_NAMES = frozenset(
+    {
+        "AsyncGenerator",
+        "AsyncIterable",
+        "AsyncIterator",
+        "Awaitable",
+        "Collection",
+        "Container",
+        "Coroutine",
+        "Generator",
+        "ItemsView",
+        "Iterable",
+        "Iterator",
+        "KeysView",
+        "Mapping",
+        "MappingView",
+        "MutableMapping",
+        "MutableSequence",
+        "MutableSet",
+        "Reversible",
+        "Sequence",
+        "Set",
+        "Sized",
+        "ValuesView",
+    }
+)
 CALLABLE_IMPORT = ("collections.abc", "Callable")
 CALLABLE_FULLNAMES = ("collections.abc.Callable", "typing.Callable", "typing_extensions.Callable")
 
@@ -138,6 +164,8 @@ class Namer:
             if outer in self._names:
                 return f"{self._names[outer]}.{inner}"
         public = self._public_module(fullname)
+        if public == "typing" and last in ABC_NAMES:
+            public = "collections.abc"  # typing.Mapping & co. are deprecated aliases
         if self.bound(last) is None:
             imports.append(f"from {public} import {last}")
             return last

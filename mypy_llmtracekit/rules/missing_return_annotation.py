@@ -90,11 +90,33 @@ def _returned_type(ctx: ModuleContext, value: Expression) -> ProperType | None |
     return typ
 
 
+# What Python's data model requires these methods to return.
+DUNDER_RETURNS = {
+    "__repr__": "str",
+    "__str__": "str",
+    "__format__": "str",
+    "__len__": "int",
+    "__hash__": "int",
+    "__index__": "int",
+    "__int__": "int",
+    "__bool__": "bool",
+    "__bytes__": "bytes",
+    "__float__": "float",
+}
+
+
 def _unchecked_type(value: Expression) -> None | bool:
     """In a body mypy did not check, only ``None`` is known (literals come later)."""
     if isinstance(value, NameExpr) and value.fullname == "builtins.None":
         return False
     return None if not _declared_none(value) else False
+
+
+def _builtin(ctx: ModuleContext, name: str) -> ProperType | None:
+    symbol = ctx.modules["builtins"].names.get(name)
+    if symbol is not None and isinstance(symbol.node, TypeInfo):
+        return Instance(symbol.node, [])
+    return None
 
 
 def _literal_type(ctx: ModuleContext, value: Expression) -> ProperType | None:
@@ -137,6 +159,8 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
         returned.append((node.expr, typ if isinstance(typ, ProperType) else None))
     if not gives_value:
         return
+    if not checked and func.name in DUNDER_RETURNS:
+        returned = [(NameExpr(func.name), _builtin(ctx, DUNDER_RETURNS[func.name]))]
     head = f'Function "{func.name}" returns a value but has no return annotation'
     spelled = return_suggestion(ctx, func, returned)
     if bare_return and spelled.text is not None:
