@@ -9,7 +9,8 @@ Obvious, so no annotation is needed:
   ones (``set[str]()``, ``asyncio.Queue[int]()``) included;
 * ``logging.getLogger(...)``, ``re.compile(...)`` and the calls the user
   configures in ``obvious_calls``;
-* another name for a function or method (``reserve = create``);
+* another name for a function or method (``reserve = create``,
+  ``setattr_ = object.__setattr__``, a bound method);
 
 unless the inferred type contains ``Any``: that always needs an annotation.
 """
@@ -37,7 +38,7 @@ from mypy.nodes import (
     TupleExpr,
     UnaryExpr,
 )
-from mypy.types import Type
+from mypy.types import CallableType, Overloaded, Type, get_proper_type
 
 from mypy_llmtracekit.any_origin import first_any
 from mypy_llmtracekit.names import class_called
@@ -105,16 +106,27 @@ def is_obvious_call(expr: Expression, is_configured: Callable[[str], bool]) -> b
     return callee.fullname in BUILTIN_OBVIOUS_CALLS or is_configured(callee.fullname)
 
 
-def is_function_alias(expr: Expression) -> bool:
-    """``reserve = create`` in a class body: another name for a function, not data."""
-    return isinstance(expr, RefExpr) and isinstance(expr.node, (FuncBase, Decorator))
+def is_function_alias(expr: Expression, inferred: Type | None = None) -> bool:
+    """``reserve = create``, ``setattr_ = object.__setattr__``: another name for a function.
+
+    An attribute access whose inferred type is a function (a method, bound or
+    not) counts too.
+    """
+    if isinstance(expr, RefExpr) and isinstance(expr.node, (FuncBase, Decorator)):
+        return True
+    if not isinstance(expr, MemberExpr) or inferred is None:
+        return False
+    p = get_proper_type(inferred)
+    if isinstance(p, CallableType):
+        return not p.is_type_obj()
+    return isinstance(p, Overloaded)
 
 
 def is_obvious(
     expr: Expression, inferred: Type | None, is_configured: Callable[[str], bool]
 ) -> bool:
     """Return True if a reader can tell the type of a variable from ``expr`` alone."""
-    if is_function_alias(expr):
+    if is_function_alias(expr, inferred):
         return True
     if inferred is not None and contains_any(inferred):
         return False

@@ -146,6 +146,10 @@ class Namer:
 
     def spell(self, fullname: str, imports: list[str]) -> str:
         """Spell the class, alias or special form ``fullname`` as the module can."""
+        if "@" in fullname:  # mypy's name for a class defined in a function body
+            raise Unspellable(
+                "its class is defined inside a function, so no annotation can name it"
+            )
         for same in _same_names(fullname):
             if same in self._names:
                 return self._names[same]

@@ -14,7 +14,9 @@ Left alone
     hierarchy), a base mypy cannot resolve (an untyped import: ``Any``) included;
     a subclass that redefines a member of its base (a variant in a hierarchy,
     e.g. operator classes passed around as ``type[Operator]``);
-    a class nested in another class's body (framework conventions: Django's and
+    a class with a dunder method, even a class method (``__new__``,
+    ``__get_pydantic_core_schema__``: it implements a protocol); a class nested
+    in another class's body (framework conventions: Django's and
     tortoise's ``class Meta:``, pydantic's ``class Config:``); empty classes
     (markers). Decorators (``@final``) change nothing: a decorated namespace is
     still one.
@@ -121,8 +123,8 @@ def _symbol_kind(name: str, node: SymbolNode | None) -> str | None:
     if isinstance(node, Decorator):
         node = node.func
     if isinstance(node, (FuncDef, OverloadedFuncDef)):
-        if name == "__new__":
-            return "other"
+        if _is_dunder(name):
+            return "other"  # __new__, __get_pydantic_core_schema__: a protocol, not a namespace
         return "function" if node.is_static or node.is_class else "other"
     if name.startswith("__") and name.endswith("__"):
         return None
@@ -135,12 +137,16 @@ def _symbol_kind(name: str, node: SymbolNode | None) -> str | None:
     return "other"
 
 
+def _is_dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
 def _member_kind(stmt: Statement) -> str | None:
     """'function' for static/class methods, 'constant', 'other', or None (neutral)."""
     if isinstance(stmt, Decorator):
         stmt = stmt.func
-    if isinstance(stmt, (FuncDef, OverloadedFuncDef)) and stmt.name == "__new__":
-        return "other"  # instances are made: not a namespace
+    if isinstance(stmt, (FuncDef, OverloadedFuncDef)) and _is_dunder(stmt.name):
+        return "other"  # __new__, __get_pydantic_core_schema__: a protocol, not a namespace
     if isinstance(stmt, (FuncDef, OverloadedFuncDef)):
         return "function" if stmt.is_static or stmt.is_class else "other"
     if isinstance(stmt, AssignmentStmt) and _only_dunders(stmt):
