@@ -44,23 +44,45 @@ def _from_string(t: Type) -> bool:
     return isinstance(t, (UnboundType, UnionType)) and t.original_str_expr is not None
 
 
-def _pep604(t: UnboundType, name: str) -> str:
+def _pep604(t: UnboundType, name: str, ctx: ModuleContext, tables: list[SymbolTable]) -> str:
     """``X | None``; quoted when it was a string or holds one (``Optional["Chat"]``).
 
     A name that exists only under ``if TYPE_CHECKING:`` must stay in a string, and
-    ``"Chat" | None`` would raise TypeError at run time.
+    ``"Chat" | None`` would raise TypeError at run time. Nested ``Optional``/
+    ``Union`` are flattened (``Optional[Union[int, str]]`` -> ``int | str | None``).
     """
-    items = [spell(a) for a in t.args]
-    if name in OPTIONAL:
-        items.append("None")
-    text = " | ".join(items)
-    if _from_string(t) or any(_from_string(a) for a in t.args):
-        return f"'{text}'"
+    items = _items(t, name, ctx, tables)
+    text = " | ".join(dict.fromkeys(items))
+    if _from_string(t) or any(_holds_string(a) for a in t.args):
+        return f'"{text}"' if "'" in text else f"'{text}'"
     return text
 
 
+def _items(t: UnboundType, name: str, ctx: ModuleContext, tables: list[SymbolTable]) -> list[str]:
+    items: list[str] = []
+    for arg in t.args:
+        inner = resolved(arg, ctx, tables) if isinstance(arg, UnboundType) else None
+        if isinstance(arg, UnboundType) and arg.args and (inner in OPTIONAL or inner in UNION):
+            items.extend(_items(arg, inner, ctx, tables))
+        else:
+            items.append(spell(arg, forward_refs=False))
+    if name in OPTIONAL:
+        items = [i for i in items if i != "None"] + ["None"]
+    return items
+
+
+def _holds_string(t: Type) -> bool:
+    if _from_string(t):
+        return True
+    return (
+        isinstance(t, UnboundType)
+        and t.name.rpartition(".")[2] != "Literal"
+        and any(_holds_string(a) for a in t.args)
+    )
+
+
 def _written_text(t: UnboundType) -> str:
-    return f"'{spell(t)}'" if _from_string(t) else spell(t)
+    return f"'{spell(t, forward_refs=False)}'" if _from_string(t) else spell(t)
 
 
 def _old_unions(
@@ -71,7 +93,7 @@ def _old_unions(
             continue
         name = resolved(written, ctx, tables)
         if name in OPTIONAL or name in UNION:
-            yield written, _pep604(written, name)
+            yield written, _pep604(written, name, ctx, tables)
 
 
 def _report(ctx: ModuleContext, found: UnboundType, better: str) -> None:
