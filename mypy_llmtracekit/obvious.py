@@ -5,10 +5,12 @@ Obvious, so no annotation is needed:
 * a literal ``int``, ``float``, ``str``, ``bytes`` or ``bool`` (negative numbers
   and f-strings included);
 * a list, tuple, set or dict display whose items are such literals of one type;
-* an instantiation of a class (the callee resolves to a class);
+* an instantiation of a class (the callee resolves to a class), subscripted
+  ones (``set[str]()``, ``asyncio.Queue[int]()``) included;
 * ``logging.getLogger(...)``, ``re.compile(...)`` and the calls the user
   configures in ``obvious_calls``;
-* another name for a function or method (``reserve = create``);
+* another name for a function or method (``reserve = create``,
+  ``setattr_ = object.__setattr__``, a bound method);
 
 unless the inferred type contains ``Any``: that always needs an annotation.
 """
@@ -25,6 +27,7 @@ from mypy.nodes import (
     Expression,
     FloatExpr,
     FuncBase,
+    IndexExpr,
     IntExpr,
     ListExpr,
     MemberExpr,
@@ -35,18 +38,9 @@ from mypy.nodes import (
     TupleExpr,
     UnaryExpr,
 )
-from mypy.types import (
-    AnyType,
-    CallableType,
-    Instance,
-    TupleType,
-    Type,
-    TypedDictType,
-    TypeType,
-    UnionType,
-    get_proper_type,
-)
+from mypy.types import CallableType, Overloaded, Type, get_proper_type
 
+from mypy_llmtracekit.any_origin import first_any
 from mypy_llmtracekit.names import class_called
 
 BUILTIN_OBVIOUS_CALLS = frozenset({"logging.getLogger", "re.compile"})
@@ -102,24 +96,37 @@ def is_obvious_call(expr: Expression, is_configured: Callable[[str], bool]) -> b
     """An instantiation, or a call the catalogue or the user calls obvious."""
     if not isinstance(expr, CallExpr):
         return False
-    if class_called(expr.callee) is not None:
-        return True
     callee = expr.callee
+    if isinstance(callee, IndexExpr):  # set[str](), asyncio.Queue[int]()
+        callee = callee.base
+    if class_called(callee) is not None:
+        return True
     if not isinstance(callee, RefExpr) or not callee.fullname:
         return False
     return callee.fullname in BUILTIN_OBVIOUS_CALLS or is_configured(callee.fullname)
 
 
-def is_function_alias(expr: Expression) -> bool:
-    """``reserve = create`` in a class body: another name for a function, not data."""
-    return isinstance(expr, RefExpr) and isinstance(expr.node, (FuncBase, Decorator))
+def is_function_alias(expr: Expression, inferred: Type | None = None) -> bool:
+    """``reserve = create``, ``setattr_ = object.__setattr__``: another name for a function.
+
+    An attribute access whose inferred type is a function (a method, bound or
+    not) counts too.
+    """
+    if isinstance(expr, RefExpr) and isinstance(expr.node, (FuncBase, Decorator)):
+        return True
+    if not isinstance(expr, MemberExpr) or inferred is None:
+        return False
+    p = get_proper_type(inferred)
+    if isinstance(p, CallableType):
+        return not p.is_type_obj()
+    return isinstance(p, Overloaded)
 
 
 def is_obvious(
     expr: Expression, inferred: Type | None, is_configured: Callable[[str], bool]
 ) -> bool:
     """Return True if a reader can tell the type of a variable from ``expr`` alone."""
-    if is_function_alias(expr):
+    if is_function_alias(expr, inferred):
         return True
     if inferred is not None and contains_any(inferred):
         return False
@@ -129,18 +136,5 @@ def is_obvious(
 
 
 def contains_any(t: Type) -> bool:
-    """Return True if ``t`` contains ``Any`` anywhere."""
-    p = get_proper_type(t)
-    if isinstance(p, AnyType):
-        return True
-    if isinstance(p, Instance):
-        return any(contains_any(a) for a in p.args)
-    if isinstance(p, (UnionType, TupleType)):
-        return any(contains_any(i) for i in p.items)
-    if isinstance(p, CallableType):
-        return any(contains_any(a) for a in p.arg_types) or contains_any(p.ret_type)
-    if isinstance(p, TypedDictType):
-        return any(contains_any(i) for i in p.items.values())
-    if isinstance(p, TypeType):
-        return contains_any(p.item)
-    return False
+    """Return True if ``t`` contains ``Any`` anywhere (safe on recursive types)."""
+    return first_any(t) is not None

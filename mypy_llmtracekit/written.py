@@ -64,16 +64,30 @@ def assignment_annotation(stmt: AssignmentStmt) -> Type | None:
     return stmt.unanalyzed_type
 
 
-def spell(t: Type) -> str:
-    """Write a type back the way a user would (``dict[str, int] | None``)."""
+def spell(t: Type, *, forward_refs: bool = True) -> str:
+    """Write a type back the way a user would (``dict[str, int] | None``).
+
+    Strings keep their quotes (``Optional['Chat']``, ``Literal['a']``); with
+    ``forward_refs=False`` a forward reference is written bare (``Chat``), for
+    callers that quote the whole annotation instead. Literal values are always
+    quoted.
+    """
+    return _spell(t, forward_refs, in_literal=False)
+
+
+def _spell(t: Type, forward_refs: bool, in_literal: bool) -> str:
     if isinstance(t, UnboundType):
+        if t.original_str_expr is not None and not t.args and (forward_refs or in_literal):
+            return repr(t.original_str_expr)
+        literal = t.name.rpartition(".")[2] == "Literal"
         if not t.args:
             return t.name
-        return f"{t.name}[{', '.join(spell(a) for a in t.args)}]"
+        args = ", ".join(_spell(a, forward_refs, literal) for a in t.args)
+        return f"{t.name}[{args}]"
     if isinstance(t, TypeList):
-        return f"[{', '.join(spell(i) for i in t.items)}]"
+        return f"[{', '.join(_spell(i, forward_refs, False) for i in t.items)}]"
     if isinstance(t, UnionType):
-        return " | ".join(spell(i) for i in t.items)
+        return " | ".join(_spell(i, forward_refs, False) for i in t.items)
     if isinstance(t, EllipsisType):
         return "..."
     if isinstance(t, RawExpressionType):

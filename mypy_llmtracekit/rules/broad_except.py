@@ -53,20 +53,27 @@ CODE: ErrorCode = error_code(
 BROAD = {"builtins.Exception": "Exception", "builtins.BaseException": "BaseException"}
 
 
-def caught_classes(typ: ProperType | None) -> list[str]:
-    """Full names of the exception classes a handler's type expression stands for."""
-    if typ is None:
+def caught_classes(typ: ProperType | None, depth: int = 0) -> list[str]:
+    """Full names of the exception classes a handler's type expression stands for.
+
+    ``depth`` bounds the walk, so a recursive type alias cannot recurse forever.
+    """
+    if typ is None or depth > 20:
         return []
     if isinstance(typ, CallableType) and typ.is_type_obj():
         return [typ.type_object().fullname]
     if isinstance(typ, TypeType) and isinstance(typ.item, Instance):
         return [typ.item.type.fullname]
     if isinstance(typ, TupleType):
-        return [name for item in typ.items for name in caught_classes(get_proper_type(item))]
+        return [
+            name for item in typ.items for name in caught_classes(get_proper_type(item), depth + 1)
+        ]
     if isinstance(typ, UnionType):
-        return [name for item in typ.items for name in caught_classes(get_proper_type(item))]
+        return [
+            name for item in typ.items for name in caught_classes(get_proper_type(item), depth + 1)
+        ]
     if isinstance(typ, Instance) and typ.type.fullname == "builtins.tuple" and typ.args:
-        return caught_classes(get_proper_type(typ.args[0]))
+        return caught_classes(get_proper_type(typ.args[0]), depth + 1)
     return []
 
 

@@ -42,6 +42,7 @@ from mypy.nodes import (
     Expression,
     FuncDef,
     FuncItem,
+    MemberExpr,
     NameExpr,
     ParamSpecExpr,
     SymbolTable,
@@ -67,26 +68,42 @@ from mypy.types import (
 
 from mypy_llmtracekit.names import CALLABLE_NAMES, CONCATENATE_NAMES
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
-from mypy_llmtracekit.written import all_written, resolved, scope_tables
+from mypy_llmtracekit.written import all_written, resolved, scope_tables, spell
 
 CODE: ErrorCode = error_code(
     "ltk-callable-ellipsis", "Callable[..., R] or bare Callable hides a signature"
 )
 
-ELLIPSIS_MESSAGE = (
-    '"Callable[..., R]" hides the parameter types; write Callable[P, R] with '
-    'P = ParamSpec("P"), or list the parameters: Callable[[int, str], R]'
-)
-BARE_MESSAGE = (
-    'Bare "Callable" hides the parameter and return types; write Callable[P, R] with '
-    'P = ParamSpec("P") and R = TypeVar("R"), or Callable[[int, str], R]'
+CAST_MESSAGE = (
+    'cast() to a callable with "..." parameters hides the parameter types; write '
+    'Callable[P, R] with P = ParamSpec("P"), or list the parameters: Callable[[int, str], R]'
 )
 
 
-def _alias_message(name: str) -> str:
+def _ellipsis_message(written: str, where: str, ret: str) -> str:
     return (
-        f'Type alias "{name}" is a callable with "..." parameters; define it with a '
-        f'ParamSpec: {name} = Callable[P, R] with P = ParamSpec("P")'
+        f'"{written}" ({where}) hides the parameter types; write Callable[P, {ret}] with '
+        f'P = ParamSpec("P"), or list the parameters: Callable[[int, str], {ret}]'
+    )
+
+
+def _bare_message(where: str) -> str:
+    return (
+        f'Bare "Callable" ({where}) hides the parameter and return types; write '
+        'Callable[P, R] with P = ParamSpec("P") and R = TypeVar("R"), or Callable[[int, str], R]'
+    )
+
+
+def _alias_message(name: str, target: Type | None) -> str:
+    if isinstance(target, CallableType):
+        return (
+            f'Type alias "{name}" is a callable with "..." parameters; define it with a '
+            f'ParamSpec: {name} = Callable[P, R] with P = ParamSpec("P")'
+        )
+    return (
+        f'Type alias "{name}" holds a callable with "..." parameters inside it; give that '
+        "callable its parameter list (Callable[[int, str], R]) or a ParamSpec "
+        '(Callable[P, R] with P = ParamSpec("P"))'
     )
 
 
@@ -100,42 +117,62 @@ def _bound_message(name: str) -> str:
 # --- written annotations (unanalysed types keep their positions) -------------
 
 
-def _hidden_params(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable]) -> str | None:
+def _hidden_params(
+    t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable], where: str
+) -> str | None:
     """Return the message if ``t`` is a callable type that hides its parameters."""
     if resolved(t, ctx, tables) not in CALLABLE_NAMES:
         return None
     if not t.args:
-        return BARE_MESSAGE
+        return _bare_message(where)
     first = t.args[0]
+    ret = spell(t.args[1]) if len(t.args) > 1 else "R"
     if isinstance(first, EllipsisType):
-        return ELLIPSIS_MESSAGE
+        return _ellipsis_message(spell(t), where, ret)
     if (
         isinstance(first, UnboundType)
         and first.args
         and isinstance(first.args[-1], EllipsisType)
         and resolved(first, ctx, tables) in CONCATENATE_NAMES
     ):
-        return ELLIPSIS_MESSAGE
+        return _ellipsis_message(spell(t), where, ret)
     return None
 
 
 def _written(
-    t: Type | None, ctx: ModuleContext, tables: list[SymbolTable]
+    t: Type | None, ctx: ModuleContext, tables: list[SymbolTable], where: str
 ) -> Iterator[tuple[Type, str]]:
-    """Yield (type, message) for every hidden-parameter callable inside ``t``."""
+    """Yield (type, message) for every hidden-parameter callable inside ``t``.
+
+    Two on one line get different messages (mypy folds identical ones).
+    """
+    seen: dict[str, int] = {}
     for written in all_written(t):
         if isinstance(written, UnboundType):
-            message = _hidden_params(written, ctx, tables)
-            if message is not None:
-                yield written, message
+            message = _hidden_params(written, ctx, tables, where)
+            if message is None:
+                continue
+            seen[message] = seen.get(message, 0) + 1
+            if seen[message] > 1:
+                message = f"{message} (occurrence {seen[message]})"
+            yield written, message
 
 
 def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
     if not isinstance(func, FuncDef):
         return
+    signature = func.unanalyzed_type
+    if not isinstance(signature, CallableType):
+        return
     tables = scope_tables(ctx, scope)
-    for found, message in _written(func.unanalyzed_type, ctx, tables):
-        ctx.report(CODE, message, found)
+    parts: list[tuple[Type, str]] = [
+        (arg_type, f'parameter "{name}" of "{func.name}"')
+        for arg_type, name in zip(signature.arg_types, signature.arg_names)
+    ]
+    parts.append((signature.ret_type, f'return type of "{func.name}"'))
+    for part, where in parts:
+        for found, message in _written(part, ctx, tables, where):
+            ctx.report(CODE, message, found)
 
 
 # --- analysed definitions (aliases, TypeVars, casts) --------------------------
@@ -173,7 +210,7 @@ def _typevar_hides(expr: TypeVarLikeExpr) -> bool:
 
 def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
     tables = scope_tables(ctx, scope)
-    for found, message in _written(stmt.unanalyzed_type, ctx, tables):
+    for found, message in _written(stmt.unanalyzed_type, ctx, tables, _annotated(stmt)):
         ctx.report(CODE, message, found)
     if len(stmt.lvalues) != 1 or not isinstance(stmt.lvalues[0], NameExpr):
         return
@@ -181,7 +218,7 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
     symbol = tables[0].get(name)
     node = symbol.node if symbol is not None else None
     if isinstance(node, TypeAlias) and node.line == stmt.line and _hides(node.target):
-        ctx.report(CODE, _alias_message(name), stmt.rvalue)
+        ctx.report(CODE, _alias_message(name, node.target), stmt.rvalue)
         return
     rvalue = stmt.rvalue
     if (
@@ -190,6 +227,15 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
         and _typevar_hides(rvalue.analyzed)
     ):
         ctx.report(CODE, _bound_message(name), _typevar_argument(rvalue))
+
+
+def _annotated(stmt: AssignmentStmt) -> str:
+    lvalue = stmt.lvalues[0] if stmt.lvalues else None
+    if isinstance(lvalue, NameExpr):
+        return f'annotation of "{lvalue.name}"'
+    if isinstance(lvalue, MemberExpr):
+        return f'annotation of "{lvalue.name}"'
+    return "annotation"
 
 
 def _typevar_argument(call: CallExpr) -> Expression:
@@ -203,13 +249,13 @@ def _typevar_argument(call: CallExpr) -> Expression:
 def _check_type_alias(ctx: ModuleContext, stmt: TypeAliasStmt, scope: Scope) -> None:
     alias = stmt.alias_node
     if alias is not None and _hides(alias.target):
-        ctx.report(CODE, _alias_message(stmt.name.name), stmt.value)
+        ctx.report(CODE, _alias_message(stmt.name.name, alias.target), stmt.value)
 
 
 def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
     cast = call.analyzed
     if isinstance(cast, CastExpr) and call.args and _hides(cast.type):
-        ctx.report(CODE, ELLIPSIS_MESSAGE, call.args[0])
+        ctx.report(CODE, CAST_MESSAGE, call.args[0])
 
 
 RULE = Rule(

@@ -10,7 +10,16 @@ Left alone
     attribute that is not ``Final``/``ClassVar`` (it declares instance state);
     Protocols, ABCs, Enums, TypedDicts, NamedTuples, dataclasses (and attrs
     classes), exceptions, pydantic models, and any class with a base other than
-    ``object`` (it takes part in a hierarchy); empty classes (markers).
+    ``object`` or another project namespace class (it takes part in a
+    hierarchy), a base mypy cannot resolve (an untyped import: ``Any``) included;
+    a subclass that redefines a member of its base (a variant in a hierarchy,
+    e.g. operator classes passed around as ``type[Operator]``);
+    a class with a dunder method, even a class method (``__new__``,
+    ``__get_pydantic_core_schema__``: it implements a protocol); a class nested
+    in another class's body (framework conventions: Django's and
+    tortoise's ``class Meta:``, pydantic's ``class Config:``); empty classes
+    (markers). Decorators (``@final``) change nothing: a decorated namespace is
+    still one.
 
 Why a syntax-only linter cannot
     Whether a base is ``Protocol``, an ABC, an Enum or a pydantic model, and
@@ -42,30 +51,102 @@ from mypy.nodes import (
     PassStmt,
     Statement,
     StrExpr,
+    SymbolNode,
     TypeInfo,
     Var,
 )
 
 from mypy_llmtracekit.names import is_record_class
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
 
 CODE: ErrorCode = error_code(
     "ltk-namespace-class", "Class used only as a namespace of static methods and constants"
 )
 
 
-def _takes_part_in_a_hierarchy(info: TypeInfo) -> bool:
+def _takes_part_in_a_hierarchy(ctx: ModuleContext, info: TypeInfo) -> bool:
     if info.is_protocol or info.is_abstract or is_record_class(info):
         return True
-    if info.declared_metaclass is not None:
-        return True
-    return any(base.type.fullname != "builtins.object" for base in info.bases)
+    if info.declared_metaclass is not None or info.fallback_to_any:
+        return True  # fallback_to_any: a base mypy could not resolve (untyped import)
+    return not all(
+        base.type.fullname == "builtins.object" or _project_namespace(ctx, base.type, 0)
+        for base in info.bases
+    )
+
+
+def _overrides_a_base(info: TypeInfo) -> bool:
+    """A variant in a hierarchy: it redefines what a base class defines.
+
+    ``class Equal(ComparisonOperator): template = "{name} = {value}"``, passed
+    around as ``type[ComparisonOperator]``, is polymorphism, not a namespace.
+    """
+    for name in info.names:
+        if name.startswith("__") and name.endswith("__"):
+            continue
+        if any(name in base.names for base in info.mro[1:-1]):
+            return True
+    return False
+
+
+def _project_namespace(ctx: ModuleContext, info: TypeInfo, depth: int) -> bool:
+    """Is ``info`` (a base) a namespace class of the project itself?
+
+    Judged from its symbol table, which mypy also keeps in its cache, so a warm
+    run decides the same. Classes from stubs and installed packages are not the
+    project's.
+    """
+    module = ctx.modules.get(info.module_name)
+    if depth > 20 or module is None or module.is_stub or _installed(module.path):
+        return False
+    if info.is_protocol or info.is_abstract or is_record_class(info):
+        return False
+    if info.declared_metaclass is not None or info.fallback_to_any:
+        return False
+    if not all(
+        base.type.fullname == "builtins.object" or _project_namespace(ctx, base.type, depth + 1)
+        for base in info.bases
+    ):
+        return False
+    kinds = {_symbol_kind(name, symbol.node) for name, symbol in info.names.items()} - {None}
+    return bool(kinds) and "other" not in kinds
+
+
+def _installed(path: str) -> bool:
+    return any(part in path for part in ("site-packages", "dist-packages", "typeshed"))
+
+
+def _symbol_kind(name: str, node: SymbolNode | None) -> str | None:
+    """Like :func:`_member_kind`, for a member read from a class's symbol table."""
+    if isinstance(node, TypeInfo):
+        return None
+    if isinstance(node, Decorator):
+        node = node.func
+    if isinstance(node, (FuncDef, OverloadedFuncDef)):
+        if _is_dunder(name):
+            return "other"  # __new__, __get_pydantic_core_schema__: a protocol, not a namespace
+        return "function" if node.is_static or node.is_class else "other"
+    if name.startswith("__") and name.endswith("__"):
+        return None
+    if isinstance(node, Var):
+        if node.is_property:
+            return "other"
+        if node.is_classvar or node.is_final or node.is_inferred:
+            return "constant"
+        return "other"
+    return "other"
+
+
+def _is_dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
 
 
 def _member_kind(stmt: Statement) -> str | None:
     """'function' for static/class methods, 'constant', 'other', or None (neutral)."""
     if isinstance(stmt, Decorator):
-        return "function" if stmt.func.is_static or stmt.func.is_class else "other"
+        stmt = stmt.func
+    if isinstance(stmt, (FuncDef, OverloadedFuncDef)) and _is_dunder(stmt.name):
+        return "other"  # __new__, __get_pydantic_core_schema__: a protocol, not a namespace
     if isinstance(stmt, (FuncDef, OverloadedFuncDef)):
         return "function" if stmt.is_static or stmt.is_class else "other"
     if isinstance(stmt, AssignmentStmt) and _only_dunders(stmt):
@@ -100,8 +181,10 @@ def _is_classvar(stmt: AssignmentStmt) -> bool:
 
 
 def _check_class(ctx: ModuleContext, cdef: ClassDef, scope: Scope) -> None:
+    if scope.kind is ScopeKind.CLASS:
+        return  # class Meta: / class Config: inside a model: a framework convention
     info = cdef.info
-    if _takes_part_in_a_hierarchy(info) or cdef.decorators:
+    if _takes_part_in_a_hierarchy(ctx, info) or _overrides_a_base(info):
         return
     kinds = {_member_kind(stmt) for stmt in cdef.defs.body} - {None}
     if not kinds or "other" in kinds:

@@ -3,8 +3,9 @@
 What it catches
     ``Optional[...]`` and ``Union[...]`` written in annotations, under any import
     form (``typing.Optional``, ``t.Union``, an alias). The message gives the PEP
-    604 spelling. Off by default; enable it with
-    ``enable_error_code = ltk-optional-union``.
+    604 spelling, in quotes where the annotation was a string or holds one
+    (``"Optional[Chat]"`` with ``Chat`` imported under ``TYPE_CHECKING``).
+    Off by default; enable it with ``enable_error_code = ltk-optional-union``.
 
 Why a syntax-only linter cannot
     ruff's UP007 sees the name; the plugin knows that ``Opt`` was imported as
@@ -25,7 +26,7 @@ from collections.abc import Iterator
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import AssignmentStmt, FuncDef, FuncItem, SymbolTable
-from mypy.types import Type, UnboundType
+from mypy.types import Type, UnboundType, UnionType
 
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.written import all_written, resolved, scope_tables, spell
@@ -39,11 +40,49 @@ OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
 UNION = frozenset({"typing.Union", "typing_extensions.Union"})
 
 
-def _pep604(t: UnboundType, name: str) -> str:
-    items = [spell(a) for a in t.args]
+def _from_string(t: Type) -> bool:
+    return isinstance(t, (UnboundType, UnionType)) and t.original_str_expr is not None
+
+
+def _pep604(t: UnboundType, name: str, ctx: ModuleContext, tables: list[SymbolTable]) -> str:
+    """``X | None``; quoted when it was a string or holds one (``Optional["Chat"]``).
+
+    A name that exists only under ``if TYPE_CHECKING:`` must stay in a string, and
+    ``"Chat" | None`` would raise TypeError at run time. Nested ``Optional``/
+    ``Union`` are flattened (``Optional[Union[int, str]]`` -> ``int | str | None``).
+    """
+    items = _items(t, name, ctx, tables)
+    text = " | ".join(dict.fromkeys(items))
+    if _from_string(t) or any(_holds_string(a) for a in t.args):
+        return f'"{text}"' if "'" in text else f"'{text}'"
+    return text
+
+
+def _items(t: UnboundType, name: str, ctx: ModuleContext, tables: list[SymbolTable]) -> list[str]:
+    items: list[str] = []
+    for arg in t.args:
+        inner = resolved(arg, ctx, tables) if isinstance(arg, UnboundType) else None
+        if isinstance(arg, UnboundType) and arg.args and (inner in OPTIONAL or inner in UNION):
+            items.extend(_items(arg, inner, ctx, tables))
+        else:
+            items.append(spell(arg, forward_refs=False))
     if name in OPTIONAL:
-        items.append("None")
-    return " | ".join(items)
+        items = [i for i in items if i != "None"] + ["None"]
+    return items
+
+
+def _holds_string(t: Type) -> bool:
+    if _from_string(t):
+        return True
+    return (
+        isinstance(t, UnboundType)
+        and t.name.rpartition(".")[2] != "Literal"
+        and any(_holds_string(a) for a in t.args)
+    )
+
+
+def _written_text(t: UnboundType) -> str:
+    return f"'{spell(t, forward_refs=False)}'" if _from_string(t) else spell(t)
 
 
 def _old_unions(
@@ -54,11 +93,11 @@ def _old_unions(
             continue
         name = resolved(written, ctx, tables)
         if name in OPTIONAL or name in UNION:
-            yield written, _pep604(written, name)
+            yield written, _pep604(written, name, ctx, tables)
 
 
 def _report(ctx: ModuleContext, found: UnboundType, better: str) -> None:
-    ctx.report(CODE, f'Write "{better}" instead of "{spell(found)}" (PEP 604)', found)
+    ctx.report(CODE, f'Write "{better}" instead of "{_written_text(found)}" (PEP 604)', found)
 
 
 def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:

@@ -6,6 +6,12 @@ What it catches
     PascalCase; a module-level ``Final`` constant whose name is not
     UPPER_SNAKE_CASE. A leading underscore (private) is allowed.
 
+Left alone
+    A bare class bound to a name that says it holds a class (``client_class =
+    SqliteClient``, ``*_cls``, ``*_type``, ``*_factory``) or re-bound under the
+    class's own name (``cached_property = functools.cached_property``): a
+    variable holding a class, which mypy happens to treat as an alias.
+
 Why a syntax-only linter cannot
     ``db_connection = asyncpg.Connection`` is a type alias only because the right
     side is a class; ``handlers = dict[str, Handler]`` is one only because
@@ -28,7 +34,8 @@ from __future__ import annotations
 import re
 
 from mypy.errorcodes import ErrorCode
-from mypy.nodes import AssignmentStmt, NameExpr, TypeAlias, TypeAliasStmt
+from mypy.nodes import AssignmentStmt, NameExpr, RefExpr, TypeAlias, TypeAliasStmt
+from mypy.types import Instance, get_proper_type
 
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
 from mypy_llmtracekit.written import scope_tables
@@ -57,6 +64,24 @@ def _alias_message(name: str) -> str:
     return f'Type alias "{name}" is not PascalCase; name it {pascal_case(name)}'
 
 
+def _class_held_by_a_variable(stmt: AssignmentStmt, name: str, alias: TypeAlias) -> bool:
+    """``client_class = SqliteClient``, ``cached_property = functools.cached_property``.
+
+    mypy calls any ``name = SomeClass`` an implicit alias. A bare class bound to
+    a name that says it holds a class (``*_class``, ``*_cls``, ``*_type``,
+    ``*_factory``), or re-bound under the class's own name, is a variable holding
+    a class (a backend hook, a compatibility import): renaming it would break
+    it. Subscripted types and unions (``user_ids = list[UserId]``) and explicit
+    ``TypeAlias``/``type`` statements are always aliases.
+    """
+    if stmt.unanalyzed_type is not None or not isinstance(stmt.rvalue, RefExpr):
+        return False
+    if name.endswith(("_class", "_cls", "_type", "_factory")):
+        return True
+    target = get_proper_type(alias.target)
+    return isinstance(target, Instance) and target.type.name == name
+
+
 def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
     if scope.kind is ScopeKind.FUNCTION or len(stmt.lvalues) != 1:
         return
@@ -66,6 +91,8 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
     symbol = scope_tables(ctx, scope)[0].get(lvalue.name)
     node = symbol.node if symbol is not None else None
     if isinstance(node, TypeAlias) and node.line == stmt.line:
+        if _class_held_by_a_variable(stmt, lvalue.name, node):
+            return
         if not PASCAL.fullmatch(lvalue.name):
             ctx.report(CODE, _alias_message(lvalue.name), lvalue)
         return

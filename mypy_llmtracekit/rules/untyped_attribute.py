@@ -8,8 +8,9 @@ What it catches
 Obvious (left alone)
     Literals, displays of literals of one type, instantiations, the configured
     ``obvious_calls``; a parameter that has an annotation
-    (``self._account_id = account_id``); an attribute whose type a base class
-    declares; Enum members and dataclass, NamedTuple and TypedDict fields (they
+    (``self._account_id = account_id``, annotated ``*args``/``**kwargs``
+    included); an attribute whose type a base class declares (or may declare: a
+    base mypy cannot resolve); Enum members and dataclass, NamedTuple and TypedDict fields (they
     are not attributes in this sense).
 
 Why a syntax-only linter cannot
@@ -35,8 +36,6 @@ from __future__ import annotations
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
-    ARG_STAR,
-    ARG_STAR2,
     AssignmentStmt,
     Expression,
     FuncDef,
@@ -46,10 +45,10 @@ from mypy.nodes import (
     Var,
 )
 
-from mypy_llmtracekit.compat import format_type
 from mypy_llmtracekit.names import is_record_class
 from mypy_llmtracekit.obvious import is_obvious
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
+from mypy_llmtracekit.suggest import variable_message, variable_suggestion
 
 CODE: ErrorCode = error_code(
     "ltk-untyped-attribute", "Class attribute without annotation and not obvious"
@@ -68,9 +67,7 @@ def _annotated_parameter(func: FuncDef, value: Expression) -> bool:
     if not isinstance(value, NameExpr):
         return False
     return any(
-        arg.variable.name == value.name
-        and arg.type_annotation is not None
-        and arg.kind not in (ARG_STAR, ARG_STAR2)
+        arg.variable.name == value.name and arg.type_annotation is not None
         for arg in func.arguments
     )
 
@@ -114,8 +111,8 @@ def _judge(
     target: str,
     method: FuncDef | None,
 ) -> None:
-    if _skip_name(name) or _declared_by_base(info, name):
-        return
+    if _skip_name(name) or _declared_by_base(info, name) or info.fallback_to_any:
+        return  # fallback_to_any: a base mypy cannot see may declare it
     if method is not None and _annotated_parameter(method, value):
         return
     symbol = info.names.get(name)
@@ -124,14 +121,13 @@ def _judge(
         return
     if is_obvious(value, var.type, lambda called: called in ctx.obvious_calls):
         return
-    shown = format_type(var.type, ctx.options, ctx.tree.fullname) if var.type else None
-    inferred = f' (inferred "{shown}")' if shown else ""
-    ctx.report(
-        CODE,
-        f'Attribute "{name}" of class "{info.name}" has no annotation and its type is not '
-        f"obvious{inferred}; annotate it: {target}: {shown or '<type>'} = ...",
-        where,
+    spelled = variable_suggestion(
+        ctx, var.type, value, info=info, func=method, runtime=method is None
     )
+    head = (
+        f'Attribute "{name}" of class "{info.name}" has no annotation and its type is not obvious'
+    )
+    ctx.report(CODE, variable_message(head, target, spelled), where)
 
 
 RULE = Rule(

@@ -6,7 +6,9 @@ What it catches
     reference to another name or attribute, an operator, a conditional, a
     comprehension, a ``None`` placeholder, a collection with mixed items, or any
     value whose inferred type contains ``Any``. The message carries mypy's
-    inferred type, ready to paste.
+    inferred type, spelled so that it pastes (see ``spelling.py``): names as the
+    file binds them, the import to add, and no suggestion at all (but the reason,
+    e.g. where an ``Any`` comes from) when no correct annotation can be written.
 
 Obvious (left alone)
     literals (``10``, ``-1.5``, ``"x"``, ``f"..."``, ``b""``, ``True``), displays of
@@ -18,6 +20,14 @@ Obvious (left alone)
 Why a syntax-only linter cannot
     Whether ``Settings()`` instantiates a class or calls a function, and whether
     ``load()`` returns something with ``Any`` inside, is only known with types.
+
+Messages (the fix command parses them)
+    ``...; annotate it: NAME: TYPE = ...`` (``self.NAME`` for attributes), with
+    `` (add: from M import N)`` appended when the file must import a name; where
+    no correct annotation can be written (mypy knows only ``Any``, a type
+    variable out of scope, a signature ``Callable`` cannot write) there is no
+    ``annotate it:`` part and the message says why. Returns use
+    ``annotate it: -> TYPE`` and parameters ``annotate it: NAME: TYPE``.
 
 Setting
     ``obvious_calls``: calls whose result counts as obvious, e.g. ``app.config.load``.
@@ -42,9 +52,9 @@ from mypy.errorcodes import ErrorCode
 from mypy.nodes import AssignmentStmt, Expression, NameExpr, TupleExpr, Var
 from mypy.types import UnboundType
 
-from mypy_llmtracekit.compat import format_type
 from mypy_llmtracekit.obvious import is_obvious
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
+from mypy_llmtracekit.suggest import variable_message, variable_suggestion
 
 CODE: ErrorCode = error_code(
     "ltk-untyped-module-var", "Module-level variable without annotation and not obvious"
@@ -93,17 +103,13 @@ def _check_name(ctx: ModuleContext, name_expr: NameExpr, value: Expression, fina
         return  # a class, a type alias, a TypeVar, ...
     if is_obvious(value, var.type, lambda name: name in ctx.obvious_calls):
         return
-    ctx.report(CODE, _message(ctx, name_expr.name, var, final), name_expr)
+    ctx.report(CODE, _message(ctx, name_expr.name, var, value, final), name_expr)
 
 
-def _message(ctx: ModuleContext, name: str, var: Var, final: bool) -> str:
-    shown = format_type(var.type, ctx.options, ctx.tree.fullname) if var.type is not None else None
-    annotation = (shown or "<type>") if not final else f"Final[{shown or '<type>'}]"
-    inferred = f' (inferred "{shown}")' if shown is not None else ""
-    return (
-        f'Module-level variable "{name}" has no annotation and its type is not obvious'
-        f"{inferred}; annotate it: {name}: {annotation} = ..."
-    )
+def _message(ctx: ModuleContext, name: str, var: Var, value: Expression, final: bool) -> str:
+    spelled = variable_suggestion(ctx, var.type, value, info=None, func=None, runtime=True)
+    head = f'Module-level variable "{name}" has no annotation and its type is not obvious'
+    return variable_message(head, name, spelled, final=final)
 
 
 RULE = Rule(

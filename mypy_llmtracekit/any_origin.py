@@ -1,0 +1,188 @@
+"""Where an ``Any`` comes from: the messages name it instead of suggesting ``Any``.
+
+Every walk over types here is safe on recursive types (``JSON = Union[int,
+list["JSON"]]``): each type alias is expanded once, and depth is bounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from mypy.nodes import (
+    AwaitExpr,
+    CallExpr,
+    Decorator,
+    Expression,
+    FuncDef,
+    FuncItem,
+    LambdaExpr,
+    ListExpr,
+    MemberExpr,
+    MypyFile,
+    NameExpr,
+    RefExpr,
+    SetExpr,
+    TupleExpr,
+    TypeInfo,
+    Var,
+)
+from mypy.types import (
+    AnyType,
+    CallableType,
+    Instance,
+    Overloaded,
+    ProperType,
+    TupleType,
+    Type,
+    TypeAliasType,
+    TypedDictType,
+    TypeOfAny,
+    TypeType,
+    UnionType,
+    get_proper_type,
+)
+
+MAX_DEPTH = 40
+
+
+def _ref_name(expr: Expression) -> str:
+    if isinstance(expr, (NameExpr, MemberExpr)):
+        return expr.name
+    return "the call"
+
+
+def iter_proper(typ: Type) -> Iterator[ProperType]:
+    """Every type inside ``typ``, each type alias expanded once (recursive types end)."""
+    seen: set[int] = set()
+    stack: list[tuple[Type, int]] = [(typ, 0)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, TypeAliasType):
+            if id(current.alias) in seen or depth > MAX_DEPTH:
+                continue
+            if current.alias is not None:
+                seen.add(id(current.alias))
+        p = get_proper_type(current)
+        yield p
+        if depth > MAX_DEPTH:
+            continue
+        for child in _children(p):
+            stack.append((child, depth + 1))
+
+
+def _children(p: ProperType) -> list[Type]:
+    if isinstance(p, Instance):
+        return list(p.args)
+    if isinstance(p, (UnionType, TupleType, Overloaded)):
+        return list(p.items)
+    if isinstance(p, CallableType):
+        return [*p.arg_types, p.ret_type]
+    if isinstance(p, TypedDictType):
+        return list(p.items.values())
+    if isinstance(p, TypeType):
+        return [p.item]
+    return []
+
+
+def first_any(typ: Type) -> AnyType | None:
+    """The first ``Any`` inside ``typ``, if any."""
+    for p in iter_proper(typ):
+        if isinstance(p, AnyType):
+            return p
+    return None
+
+
+def any_reason(any_type: AnyType) -> str:
+    """Where an ``Any`` comes from, judged from the type alone."""
+    source = any_type.source_any or any_type
+    kind = source.type_of_any
+    if source.missing_import_name or kind == TypeOfAny.from_unimported_type:
+        name = (source.missing_import_name or "a module").rpartition(".")[2]
+        return f'from the untyped import "{name}"'
+    if kind == TypeOfAny.unannotated:
+        return "from an unannotated parameter or return"
+    if kind == TypeOfAny.from_omitted_generics:
+        return "from a generic class written without its type parameters"
+    if kind == TypeOfAny.explicit:
+        return "from an explicit Any in a declared type"
+    if kind == TypeOfAny.from_error:
+        return "from an expression mypy reported an error for"
+    return "from a special form"
+
+
+TypeLookup = Callable[[Expression], "ProperType | None"]
+
+
+def any_origin(expr: Expression, func: FuncItem | None, type_of: TypeLookup, depth: int = 0) -> str:
+    """Where the ``Any`` in ``expr``'s type comes from, named in the source.
+
+    ``func`` is the function ``expr`` is in (its parameters are recognised).
+    """
+    if depth > 10:
+        return "from an expression mypy knows only as Any"
+    if isinstance(expr, LambdaExpr):
+        return "from the unannotated parameters of the lambda"
+    if isinstance(expr, AwaitExpr):
+        return any_origin(expr.expr, func, type_of, depth + 1)
+    if isinstance(expr, (ListExpr, TupleExpr, SetExpr)):
+        for item in expr.items:
+            item_type = type_of(item)
+            if item_type is not None and first_any(item_type) is not None:
+                return any_origin(item, func, type_of, depth + 1)
+    if isinstance(expr, CallExpr):
+        return _call_origin(expr, func, type_of, depth)
+    if isinstance(expr, NameExpr) and isinstance(expr.node, Var):
+        var = expr.node
+        if func is not None and any(arg.variable is var for arg in func.arguments):
+            return f'from the unannotated parameter "{var.name}"'
+    if isinstance(expr, MemberExpr):
+        receiver = type_of(expr.expr)
+        if isinstance(receiver, AnyType):
+            return any_origin(expr.expr, func, type_of, depth + 1)
+        if isinstance(expr.node, Var) and expr.node.type is None:
+            return f'from the attribute "{expr.name}", which has no annotation'
+    if isinstance(expr, RefExpr) and isinstance(expr.node, TypeInfo) and expr.node.type_vars:
+        return f'from the generic class "{_ref_name(expr)}", used without its type parameters'
+    if isinstance(expr, RefExpr) and isinstance(expr.node, (Var, MypyFile)):
+        typ = expr.node.type if isinstance(expr.node, Var) else None
+        found = first_any(typ) if typ is not None else None
+        if found is not None:
+            return any_reason(found)
+    typ = type_of(expr)
+    found = first_any(typ) if typ is not None else None
+    return any_reason(found) if found is not None else "from an expression mypy knows only as Any"
+
+
+def _call_origin(call: CallExpr, func: FuncItem | None, type_of: TypeLookup, depth: int) -> str:
+    callee = call.callee
+    node = callee.node if isinstance(callee, RefExpr) else None
+    if isinstance(node, Decorator):
+        node = node.func
+    if isinstance(node, FuncDef):
+        ret = node.type.ret_type if isinstance(node.type, CallableType) else None
+        if node.type is None or (
+            isinstance(ret, AnyType) and ret.type_of_any == TypeOfAny.unannotated
+        ):
+            return f'from the unannotated return of "{node.name}"'
+    callee_type = type_of(callee)
+    if isinstance(callee_type, AnyType):
+        return any_origin(callee, func, type_of, depth + 1)
+    if isinstance(callee, MemberExpr) and isinstance(type_of(callee.expr), AnyType):
+        return any_origin(callee.expr, func, type_of, depth + 1)
+    receiver_type = type_of(callee.expr) if isinstance(callee, MemberExpr) else None
+    if isinstance(callee, MemberExpr) and receiver_type is not None and first_any(receiver_type):
+        receiver = _ref_name(callee.expr)
+        return f'from the Any in the type of "{receiver}" (through "{callee.name}")'
+    name = _ref_name(callee)
+    for arg in call.args:
+        arg_type = type_of(arg)
+        if arg_type is not None and first_any(arg_type) is not None:
+            return f'{any_origin(arg, func, type_of, depth + 1)}, passed to "{name}"'
+    typ = type_of(call)
+    found = first_any(typ) if typ is not None else None
+    if found is None:
+        return f'from what "{name}" returns'
+    source = found.source_any or found
+    if source.type_of_any == TypeOfAny.explicit:
+        return f'from "{name}", declared to return Any'
+    return f'{any_reason(found)} (through "{name}")'
