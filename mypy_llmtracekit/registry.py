@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from mypy_llmtracekit.rule import Rule
 from mypy_llmtracekit.rules import (
+    await_in_loop,
     background_task,
     blocking_io,
     blocking_io_indirect,
     broad_except,
     callable_any,
     callable_ellipsis,
+    io_in_transaction,
     missing_param_annotation,
     missing_return_annotation,
     namespace_class,
@@ -42,6 +44,8 @@ RULES: tuple[Rule, ...] = (
     type_alias_name.RULE,
     callable_any.RULE,
     optional_union.RULE,
+    io_in_transaction.RULE,
+    await_in_loop.RULE,
 )
 
 RULES_BY_CODE: dict[str, Rule] = {rule.name: rule for rule in RULES}
