@@ -26,6 +26,7 @@ from mypy_llmtracekit.rule import ModuleContext
 
 _OPENER_SPACE = re.compile(r"([(\[{])\s+")
 _CLOSER_SPACE = re.compile(r",?\s+([)\]}])")
+_CHAIN_SPACE = re.compile(r"([)\]\w])\s+\.(?=[A-Za-z_])")
 
 
 def source_lines(path: str) -> list[bytes] | None:
@@ -61,6 +62,7 @@ def _sliced(lines: list[bytes], expr: Expression) -> str | None:
         return None
     if expr.line != end_line:
         text = _CLOSER_SPACE.sub(r"\1", _OPENER_SPACE.sub(r"\1", text))
+        text = _CHAIN_SPACE.sub(r"\1.", text)
     return text or None
 
 

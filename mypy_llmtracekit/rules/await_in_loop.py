@@ -22,16 +22,20 @@ Why a syntax-only linter cannot
     ``await conn.execute(...)`` alone.
 
 Left alone
-    Awaits that do not use the loop target; awaits on a shared database
-    connection, session or cursor (as receiver or argument, or the receiver is
-    an object whose attributes hold one: a repository bound to a session),
-    on locks, semaphores, conditions, events, barriers, queues, streams and
-    websockets; ``asyncio.sleep``/``anyio.sleep``; ``asyncio.gather``/``wait``
-    (batches on purpose); loops that take a lock or semaphore with ``async
-    with``; awaits in a nested loop (they belong to that loop); loop-carried
-    dependencies, ``break``, ``return`` and ``yield``. A receiver that changes
-    with each iteration (``for ws in sockets: await ws.send(msg)``) is not
-    shared, so its type does not exempt it.
+    Awaits that do not use the loop target. Awaits on a shared database
+    connection, session, cursor or driver, as receiver or argument, or on an
+    object whose attributes hold one (a repository bound to a session); a
+    class with two of ``execute``, ``fetch*``, ``transaction``, ``begin``,
+    ``commit``, ``rollback``, ``cursor`` counts as one. Awaits on locks,
+    semaphores, conditions, events, barriers, queues, streams and websockets;
+    ``asyncio.sleep``/``anyio.sleep``; ``asyncio.gather``/``wait`` (batches on
+    purpose). Loops inside a transaction block (its queries share one
+    connection), loops that take a lock or semaphore with ``async with``,
+    awaits in a nested loop (they belong to that loop), loop-carried
+    dependencies, ``break``, ``return`` and ``yield``. Functions mypy does not
+    check (no annotation, without ``check_untyped_defs``): every type there is
+    ``Any``. A receiver that changes with each iteration (``for ws in sockets:
+    await ws.send(msg)``) is not shared, so its type does not exempt it.
 
 Settings
     Opt-in: ``enable_error_code = ltk-await-in-loop``. The classes in
@@ -54,51 +58,54 @@ Good::
     async def fetch_all(client: httpx.AsyncClient, urls: list[str]) -> list[httpx.Response]:
         return await asyncio.gather(*(client.get(url) for url in urls))
 
-    async def save(conn: asyncpg.Connection, rows: list[Row]) -> None:
-        for row in rows:  # one connection: queries cannot overlap
-            await conn.execute("INSERT INTO account_rows VALUES ($1)", row.id)
+    async def close_all(conn: asyncpg.Connection, ids: list[int]) -> None:
+        for chat_id in ids:  # one connection: its queries cannot overlap
+            await conn.execute("UPDATE account_chats SET closed = true WHERE id = $1", chat_id)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
-    AssignmentExpr,
-    AssignmentStmt,
     AwaitExpr,
     Block,
-    BreakStmt,
     CallExpr,
     Expression,
     ForStmt,
     FuncItem,
     IfStmt,
-    ListExpr,
     MemberExpr,
-    NameExpr,
     Node,
-    OperatorAssignmentStmt,
     RefExpr,
-    ReturnStmt,
-    StarExpr,
     Statement,
-    TryStmt,
-    TupleExpr,
+    TypeInfo,
     Var,
     WhileStmt,
     WithStmt,
-    YieldExpr,
-    YieldFromExpr,
 )
 from mypy.types import Instance, get_proper_type
 
+from mypy_llmtracekit.loops import (
+    carried,
+    ends_early,
+    loop_statements,
+    mentions,
+    target_names,
+    written_names,
+)
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.rules.blocking_io import receiver_classes
+from mypy_llmtracekit.rules.io_in_transaction import call_target
 from mypy_llmtracekit.source import expression_text
 from mypy_llmtracekit.statements import child_blocks, statements
-from mypy_llmtracekit.transaction_catalogue import resolve_all
+from mypy_llmtracekit.transaction_catalogue import (
+    TransactionApis,
+    opens_transaction,
+    resolve_all,
+    transaction_apis,
+)
 from mypy_llmtracekit.walker import own_nodes
 
 CODE: ErrorCode = error_code(
@@ -169,6 +176,29 @@ EXEMPT_FUNCTIONS = (
     "asyncio.wait",
     "asyncio.as_completed",
 )
+# Methods of database connections and drivers (see connection_like).
+DB_METHODS = frozenset(
+    {
+        "execute",
+        "executemany",
+        "fetch",
+        "fetchrow",
+        "fetchval",
+        "fetchone",
+        "fetchall",
+        "fetchmany",
+        "run_querystring",
+        "run_ddl",
+        "transaction",
+        "begin",
+        "begin_nested",
+        "commit",
+        "rollback",
+        "cursor",
+        "atomic",
+    }
+)
+TRANSACTION_METHODS = frozenset({"transaction", "begin", "begin_nested", "atomic"})
 # Wrappers of one awaitable: the call inside is the one that waits.
 WRAPPERS = ("asyncio.wait_for", "asyncio.shield")
 
@@ -184,159 +214,12 @@ def _message(ctx: ModuleContext, loop: ForStmt, call: CallExpr) -> str:
     )
 
 
-def _target_names(index: Expression) -> set[str] | None:
-    """Names the loop binds; None if it assigns attributes or items."""
-    if isinstance(index, NameExpr):
-        return {index.name}
-    if isinstance(index, StarExpr):
-        return _target_names(index.expr)
-    if isinstance(index, (TupleExpr, ListExpr)):
-        names: set[str] = set()
-        for item in index.items:
-            found = _target_names(item)
-            if found is None:
-                return None
-            names |= found
-        return names
-    return None
-
-
-def _names(nodes: Iterable[Node]) -> set[str]:
-    return {n.name for n in nodes if isinstance(n, NameExpr)}
-
-
-def _mentions(expr: Node, names: set[str]) -> bool:
-    return any(isinstance(n, NameExpr) and n.name in names for n in own_nodes([expr]))
-
-
-# --- iterations that depend on earlier ones -----------------------------------
-
-
-def _ends_early(body: Block) -> bool:
-    """``break`` (of this loop), ``return`` or ``yield`` in the body."""
-    for stmt in _loop_statements(body):
-        if isinstance(stmt, (ReturnStmt, BreakStmt)):
-            return True
-    for node in own_nodes([body]):
-        if isinstance(node, (ReturnStmt, YieldExpr, YieldFromExpr)):
-            return True
-    return False
-
-
-def _loop_statements(body: Block) -> Iterator[Statement]:
-    """Statements of the body, without entering nested loops."""
-    for stmt in body.body:
-        yield stmt
-        if isinstance(stmt, (ForStmt, WhileStmt)):
-            continue
-        for block in child_blocks(stmt):
-            yield from _loop_statements(block)
-
-
-def _written(body: Block) -> set[str]:
-    """Every name the body assigns."""
-    names: set[str] = set()
-    for stmt in statements(body.body):
-        if isinstance(stmt, AssignmentStmt):
-            for lvalue in stmt.lvalues:
-                names |= _target_names(lvalue) or set()
-        elif isinstance(stmt, OperatorAssignmentStmt):
-            names |= _target_names(stmt.lvalue) or set()
-        elif isinstance(stmt, ForStmt):
-            names |= _target_names(stmt.index) or set()
-        elif isinstance(stmt, WithStmt):
-            for target in stmt.target:
-                if target is not None:
-                    names |= _target_names(target) or set()
-    names |= {n.target.name for n in own_nodes([body]) if isinstance(n, AssignmentExpr)}
-    return names
-
-
-def _reads(nodes: Iterable[Node | None]) -> set[str]:
-    walrus = set()
-    found = set()
-    for node in own_nodes([n for n in nodes if n is not None]):
-        if isinstance(node, AssignmentExpr):
-            walrus.add(id(node.target))
-        elif isinstance(node, NameExpr) and id(node) not in walrus:
-            found.add(node.name)
-    return found
-
-
-def _carried(block: Block, written: set[str], assigned: set[str]) -> bool:
-    """True if a name of ``written`` is read before this iteration assigned it.
-
-    ``assigned`` grows with the names surely assigned so far.
-    """
-    for stmt in block.body:
-        if _carried_statement(stmt, written, assigned):
-            return True
-    return False
-
-
-def _carried_statement(stmt: Statement, written: set[str], assigned: set[str]) -> bool:
-    def reads_early(nodes: Iterable[Node | None]) -> bool:
-        return bool((_reads(nodes) & written) - assigned)
-
-    if isinstance(stmt, AssignmentStmt):
-        lvalue_parts = [p for lv in stmt.lvalues if _target_names(lv) is None for p in [lv]]
-        if reads_early([stmt.rvalue, *lvalue_parts]):
-            return True
-        for lvalue in stmt.lvalues:
-            assigned |= _target_names(lvalue) or set()
-        return False
-    if isinstance(stmt, OperatorAssignmentStmt):
-        if reads_early([stmt.lvalue, stmt.rvalue]):
-            return True
-        assigned |= _target_names(stmt.lvalue) or set()
-        return False
-    if isinstance(stmt, WithStmt):
-        if reads_early(stmt.expr):
-            return True
-        for target in stmt.target:
-            if target is not None:
-                assigned |= _target_names(target) or set()
-        return _carried(stmt.body, written, assigned)
-    if isinstance(stmt, IfStmt):
-        if reads_early(stmt.expr):
-            return True
-        branches = [*stmt.body, *([stmt.else_body] if stmt.else_body else [])]
-        results = [set(assigned) for _ in branches]
-        if any(_carried(b, written, r) for b, r in zip(branches, results)):
-            return True
-        if stmt.else_body is not None:
-            assigned |= set.intersection(*results)
-        return False
-    if isinstance(stmt, (ForStmt, WhileStmt)):
-        header = [stmt.expr] if isinstance(stmt, WhileStmt) else [stmt.expr]
-        if reads_early(header):
-            return True
-        inner = set(assigned)
-        if isinstance(stmt, ForStmt):
-            inner |= _target_names(stmt.index) or set()
-        return _carried(stmt.body, written, inner)
-    if isinstance(stmt, TryStmt):
-        before = set(assigned)
-        if _carried(stmt.body, written, assigned):
-            return True
-        for handler, var in zip(stmt.handlers, stmt.vars):
-            names = {var.name} if var is not None else set()
-            if _carried(handler, written, before | names):
-                return True
-        tails = [b for b in (stmt.else_body, stmt.finally_body) if b is not None]
-        return any(_carried(b, written, set(before)) for b in tails)
-    children = child_blocks(stmt)
-    if children:
-        return any(_carried(b, written, set(assigned)) for b in children)
-    return reads_early([stmt])
-
-
 # --- what an await shares --------------------------------------------------------
 
 
 def _awaited_calls(body: Block) -> Iterator[CallExpr]:
     """Every awaited call of the body, outside nested loops."""
-    for stmt in _loop_statements(body):
+    for stmt in loop_statements(body):
         if isinstance(stmt, (ForStmt, WhileStmt)):
             roots: list[Node] = [stmt.expr]
         elif child_blocks(stmt):
@@ -361,16 +244,32 @@ def _bases(ctx: ModuleContext, expr: Expression) -> set[str]:
     return {base.fullname for info in receiver_classes(ctx.type_of(expr)) for base in info.mro}
 
 
-def _holds(ctx: ModuleContext, expr: Expression, classes: frozenset[str]) -> bool:
-    """True if ``expr``'s object has an attribute of one of ``classes`` (a repository)."""
+def connection_like(info: TypeInfo, db: frozenset[str]) -> bool:
+    """A database connection, session or driver: a known one, or a class with two DB methods.
+
+    The second part catches project and library wrappers (a ``Driver`` protocol with
+    ``fetch`` and ``execute``, an ``Engine`` with ``transaction`` and ``run_ddl``).
+    """
+    if any(base.fullname in db for base in info.mro):
+        return True
+    methods = {name for base in info.mro[:-1] for name in base.names if name in DB_METHODS}
+    return len(methods) >= 2
+
+
+def _is_db(ctx: ModuleContext, expr: Expression, db: frozenset[str]) -> bool:
+    return any(connection_like(info, db) for info in receiver_classes(ctx.type_of(expr)))
+
+
+def _holds(ctx: ModuleContext, expr: Expression, db: frozenset[str]) -> bool:
+    """True if ``expr``'s object has an attribute that is a connection (a repository)."""
     for info in receiver_classes(ctx.type_of(expr)):
-        for base in info.mro:
+        for base in info.mro[:-1]:
             for symbol in base.names.values():
                 node = symbol.node
                 if not isinstance(node, Var) or node.type is None:
                     continue
                 typ = get_proper_type(node.type)
-                if isinstance(typ, Instance) and any(b.fullname in classes for b in typ.type.mro):
+                if isinstance(typ, Instance) and connection_like(typ.type, db):
                     return True
     return False
 
@@ -382,18 +281,33 @@ def _exempt(
     callee = call.callee
     if isinstance(callee, RefExpr) and callee.fullname in functions:
         return True
-    shared = db | ordered
     if isinstance(callee, MemberExpr):
         receiver = callee.expr
         bases = _bases(ctx, receiver)
         if bases & sync:
             return True
-        if not _mentions(receiver, varying) and (bases & shared or _holds(ctx, receiver, db)):
+        if not mentions(receiver, varying) and (
+            bases & ordered or _is_db(ctx, receiver, db) or _holds(ctx, receiver, db)
+        ):
             return True
     for arg in call.args:
-        if not _mentions(arg, varying) and _bases(ctx, arg) & shared:
+        if mentions(arg, varying):
+            continue
+        if _bases(ctx, arg) & ordered or _is_db(ctx, arg, db):
             return True
     return False
+
+
+def _opens_transaction(
+    ctx: ModuleContext, apis: TransactionApis, expr: Expression, db: frozenset[str]
+) -> bool:
+    """A ``with`` item that opens a transaction: its awaits share one connection."""
+    if not isinstance(expr, CallExpr):
+        return False
+    fullname, receivers, method = call_target(ctx, expr)
+    if opens_transaction(fullname, receivers, method, apis, ctx.sql_classes):
+        return True
+    return method in TRANSACTION_METHODS and any(connection_like(i, db) for i in receivers)
 
 
 def _unwrap(ctx: ModuleContext, call: CallExpr, wrappers: frozenset[str]) -> CallExpr | None:
@@ -416,18 +330,18 @@ def _locks(ctx: ModuleContext, body: Block, sync: frozenset[str]) -> bool:
 def _check_loop(
     ctx: ModuleContext, loop: ForStmt, kinds: tuple[frozenset[str], ...], wrappers: frozenset[str]
 ) -> None:
-    targets = _target_names(loop.index)
-    if not targets or _ends_early(loop.body):
+    targets = target_names(loop.index)
+    if not targets or ends_early(loop.body):
         return
-    written = _written(loop.body)
-    if _carried(loop.body, written - targets, set()):
+    written = written_names(loop.body)
+    if carried(loop.body, written - targets, set()):
         return
     if _locks(ctx, loop.body, kinds[2]):
         return
     varying = targets | written
     for awaited in _awaited_calls(loop.body):
         call = _unwrap(ctx, awaited, wrappers)
-        if call is None or not _mentions(call, targets):
+        if call is None or not mentions(call, targets):
             continue
         if _exempt(ctx, call, varying, kinds):
             continue
@@ -438,10 +352,13 @@ def _check_loop(
 def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
     if not func.is_coroutine:
         return
-    loops = [s for s in statements(func.body.body) if isinstance(s, ForStmt) and not s.is_async]
+    if func.is_dynamic() and not ctx.options.check_untyped_defs:
+        return  # mypy did not check it: every type is Any, no exemption could apply
+    found = list(statements(func.body.body))
+    loops = [s for s in found if isinstance(s, ForStmt) and not s.is_async]
     if not loops:
         return
-    db = resolve_all((*DB_CLASSES, *ctx.settings.sql_classes), ctx.modules)
+    db = resolve_all((*DB_CLASSES, *ctx.settings.sql_classes), ctx.modules) | ctx.sql_classes
     kinds = (
         db,
         resolve_all(ORDERED_CLASSES, ctx.modules),
@@ -449,13 +366,21 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
         resolve_all(EXEMPT_FUNCTIONS, ctx.modules),
     )
     wrappers = resolve_all(WRAPPERS, ctx.modules)
+    apis = transaction_apis(ctx.settings, ctx.modules)
+    in_transaction: set[int] = set()
+    for stmt in found:
+        if isinstance(stmt, WithStmt) and any(
+            _opens_transaction(ctx, apis, e, db) for e in stmt.expr
+        ):
+            in_transaction |= {id(s) for s in statements(stmt.body.body)}
     for loop in loops:
-        _check_loop(ctx, loop, kinds, wrappers)
+        if id(loop) not in in_transaction:
+            _check_loop(ctx, loop, kinds, wrappers)
 
 
 RULE = Rule(
     code=CODE,
-    summary="Independent awaits run one after another in a for loop (use gather/TaskGroup)",
+    summary="Independent awaits one after another in a for loop; gather overlaps them (opt-in)",
     doc=__doc__ or "",
     on_function=_check_function,
 )
