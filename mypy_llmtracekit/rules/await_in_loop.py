@@ -7,8 +7,10 @@ What it catches
     name assigned in the body is read before its assignment (a value carried
     from the previous iteration: ``total += ...``, ``cursor = await f(cursor)``).
     Each iteration then waits for the previous one's network round trip for
-    nothing. The message shows the ``asyncio.gather`` to write, with the loop's
-    own names; an ``asyncio.TaskGroup`` does the same.
+    nothing. Only a body with one such await is flagged: several (run a
+    migration, then record it) make each iteration a sequence of steps. The
+    message shows the ``asyncio.gather`` to write, with the loop's own names;
+    an ``asyncio.TaskGroup`` does the same.
 
 Why a syntax-only linter cannot
     Whether awaits may run concurrently depends on what they share. Queries on
@@ -217,8 +219,8 @@ def _message(ctx: ModuleContext, loop: ForStmt, call: CallExpr) -> str:
 # --- what an await shares --------------------------------------------------------
 
 
-def _awaited_calls(body: Block) -> Iterator[CallExpr]:
-    """Every awaited call of the body, outside nested loops."""
+def _awaits(body: Block) -> Iterator[AwaitExpr]:
+    """Every ``await`` of the body, outside nested loops."""
     for stmt in loop_statements(body):
         if isinstance(stmt, (ForStmt, WhileStmt)):
             roots: list[Node] = [stmt.expr]
@@ -227,8 +229,8 @@ def _awaited_calls(body: Block) -> Iterator[CallExpr]:
         else:
             roots = [stmt]
         for node in own_nodes(roots):
-            if isinstance(node, AwaitExpr) and isinstance(node.expr, CallExpr):
-                yield node.expr
+            if isinstance(node, AwaitExpr):
+                yield node
 
 
 def _headers(stmt: Statement) -> list[Node]:
@@ -339,14 +341,17 @@ def _check_loop(
     if _locks(ctx, loop.body, kinds[2]):
         return
     varying = targets | written
-    for awaited in _awaited_calls(loop.body):
-        call = _unwrap(ctx, awaited, wrappers)
-        if call is None or not mentions(call, targets):
+    # The awaits that could overlap: one, or the iteration is a sequence of steps
+    # (run a migration, then record it) that gather cannot simply replace.
+    candidates: list[CallExpr | None] = []
+    for awaited in _awaits(loop.body):
+        call = _unwrap(ctx, awaited.expr, wrappers) if isinstance(awaited.expr, CallExpr) else None
+        if call is not None and _exempt(ctx, call, varying, kinds):
             continue
-        if _exempt(ctx, call, varying, kinds):
-            continue
-        ctx.report(CODE, _message(ctx, loop, call), call)
+        candidates.append(call)
+    if len(candidates) != 1 or candidates[0] is None or not mentions(candidates[0], targets):
         return
+    ctx.report(CODE, _message(ctx, loop, candidates[0]), candidates[0])
 
 
 def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
