@@ -30,9 +30,10 @@ Left alone
     class with two of ``execute``, ``fetch*``, ``transaction``, ``begin``,
     ``commit``, ``rollback``, ``cursor`` counts as one. Awaits on locks,
     semaphores, conditions, events, barriers, queues, streams and websockets;
-    ``asyncio.sleep``/``anyio.sleep``; ``asyncio.gather``/``wait`` (batches on
-    purpose). Loops inside a transaction block (its queries share one
-    connection), loops that take a lock or semaphore with ``async with``,
+    ``asyncio.gather``/``wait`` (batches on purpose). Loops that sleep
+    (``asyncio.sleep``, ``anyio.sleep``): they pace themselves on purpose.
+    Loops inside a transaction block (its queries share one connection),
+    loops that take a lock or semaphore with ``async with``,
     awaits in a nested loop (they belong to that loop), loop-carried
     dependencies, ``break``, ``return`` and ``yield``. Functions mypy does not
     check (no annotation, without ``check_untyped_defs``): every type there is
@@ -170,10 +171,10 @@ SYNC_CLASSES = (
     "anyio.Event",
     "anyio.CapacityLimiter",
 )
-EXEMPT_FUNCTIONS = (
-    "asyncio.sleep",
-    "anyio.sleep",
-    "trio.sleep",
+# A sleep in the body paces the loop on purpose (rate limits): the loop is left alone.
+SLEEPS = ("asyncio.sleep", "anyio.sleep", "trio.sleep")
+EXEMPT_FUNCTIONS: tuple[str, ...] = (
+    *SLEEPS,
     "asyncio.gather",
     "asyncio.wait",
     "asyncio.as_completed",
@@ -329,8 +330,16 @@ def _locks(ctx: ModuleContext, body: Block, sync: frozenset[str]) -> bool:
     return False
 
 
+def _calls(call: CallExpr, functions: frozenset[str]) -> bool:
+    return isinstance(call.callee, RefExpr) and call.callee.fullname in functions
+
+
 def _check_loop(
-    ctx: ModuleContext, loop: ForStmt, kinds: tuple[frozenset[str], ...], wrappers: frozenset[str]
+    ctx: ModuleContext,
+    loop: ForStmt,
+    kinds: tuple[frozenset[str], ...],
+    wrappers: frozenset[str],
+    sleeps: frozenset[str],
 ) -> None:
     targets = target_names(loop.index)
     if not targets or ends_early(loop.body):
@@ -346,6 +355,8 @@ def _check_loop(
     candidates: list[CallExpr | None] = []
     for awaited in _awaits(loop.body):
         call = _unwrap(ctx, awaited.expr, wrappers) if isinstance(awaited.expr, CallExpr) else None
+        if call is not None and _calls(call, sleeps):
+            return
         if call is not None and _exempt(ctx, call, varying, kinds):
             continue
         candidates.append(call)
@@ -371,6 +382,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
         resolve_all(EXEMPT_FUNCTIONS, ctx.modules),
     )
     wrappers = resolve_all(WRAPPERS, ctx.modules)
+    sleeps = resolve_all(SLEEPS, ctx.modules)
     apis = transaction_apis(ctx.settings, ctx.modules)
     in_transaction: set[int] = set()
     for stmt in found:
@@ -380,7 +392,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
             in_transaction |= {id(s) for s in statements(stmt.body.body)}
     for loop in loops:
         if id(loop) not in in_transaction:
-            _check_loop(ctx, loop, kinds, wrappers)
+            _check_loop(ctx, loop, kinds, wrappers, sleeps)
 
 
 RULE = Rule(
