@@ -30,10 +30,12 @@ Left alone
     class with two of ``execute``, ``fetch*``, ``transaction``, ``begin``,
     ``commit``, ``rollback``, ``cursor`` counts as one. Awaits on locks,
     semaphores, conditions, events, barriers, queues, streams and websockets;
-    ``asyncio.gather``/``wait`` (batches on purpose). Loops that sleep
-    (``asyncio.sleep``, ``anyio.sleep``): they pace themselves on purpose.
-    Loops inside a transaction block (its queries share one connection),
-    loops that take a lock or semaphore with ``async with``,
+    ``asyncio.gather``/``wait`` (batches on purpose); calls of the loop
+    target itself (``for hook in hooks: await hook(ctx)``: callbacks run in
+    the order they were registered, often on one shared context). Loops
+    that sleep (``asyncio.sleep``, ``anyio.sleep``): they pace themselves on
+    purpose. Loops inside a transaction block (its queries share one
+    connection), loops that take a lock or semaphore with ``async with``,
     awaits in a nested loop (they belong to that loop), loop-carried
     dependencies, ``break``, ``return`` and ``yield``. Functions mypy does not
     check (no annotation, without ``check_untyped_defs``): every type there is
@@ -80,6 +82,7 @@ from mypy.nodes import (
     FuncItem,
     IfStmt,
     MemberExpr,
+    NameExpr,
     Node,
     RefExpr,
     Statement,
@@ -362,6 +365,9 @@ def _check_loop(
         candidates.append(call)
     if len(candidates) != 1 or candidates[0] is None or not mentions(candidates[0], targets):
         return
+    callee = candidates[0].callee
+    if isinstance(callee, NameExpr) and callee.name in targets:
+        return  # for hook in hooks: await hook(ctx): callbacks run in their order
     ctx.report(CODE, _message(ctx, loop, candidates[0]), candidates[0])
 
 
