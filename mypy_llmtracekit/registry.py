@@ -39,13 +39,13 @@ RULES: tuple[Rule, ...] = (
     namespace_class.RULE,
     broad_except.RULE,
     background_task.RULE,
+    io_in_transaction.RULE,
+    await_in_loop.RULE,
     sql_account_view.RULE,
     sql_account_insert.RULE,
     type_alias_name.RULE,
     callable_any.RULE,
     optional_union.RULE,
-    io_in_transaction.RULE,
-    await_in_loop.RULE,
 )
 
 RULES_BY_CODE: dict[str, Rule] = {rule.name: rule for rule in RULES}
