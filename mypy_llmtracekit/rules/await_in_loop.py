@@ -352,7 +352,10 @@ def _check_loop(
         return
     if _locks(ctx, loop.body, kinds[2]):
         return
-    varying = targets | written
+    # Objects that differ with each iteration: the loop target itself. A cursor or
+    # session the body opens (async with self._cursor() as cur) comes from a
+    # shared source, so it counts as shared.
+    varying = targets
     # The awaits that could overlap: one, or the iteration is a sequence of steps
     # (run a migration, then record it) that gather cannot simply replace.
     candidates: list[CallExpr | None] = []
