@@ -51,6 +51,9 @@ class Settings:
     blocking_io_extra: tuple[str, ...] = ()
     # APIs that ltk-blocking-io must never flag, even if the catalogue lists them.
     blocking_io_exempt: tuple[str, ...] = ()
+    # More external-I/O APIs for ltk-io-in-transaction, and APIs it must never flag.
+    transaction_io_extra: tuple[str, ...] = ()
+    transaction_io_exempt: tuple[str, ...] = ()
     # Callables whose result makes a variable's or attribute's type obvious.
     obvious_calls: tuple[str, ...] = ()
     # The project's helpers that create background tasks (ltk-background-task).
@@ -85,6 +88,8 @@ class _Key:
 _KEYS: dict[str, _Key] = {
     "blocking_io_extra": _Key(True, _DOTTED_NAME, _API_NAME_HELP),
     "blocking_io_exempt": _Key(True, _DOTTED_NAME, _API_NAME_HELP),
+    "transaction_io_extra": _Key(True, _DOTTED_NAME, _API_NAME_HELP),
+    "transaction_io_exempt": _Key(True, _DOTTED_NAME, _API_NAME_HELP),
     "obvious_calls": _Key(
         True, _DOTTED_NAME, "a list of dotted names of functions or classes, e.g. app.settings.load"
     ),

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from mypy_llmtracekit.rule import Rule
 from mypy_llmtracekit.rules import (
+    await_in_loop,
     background_task,
     blocking_io,
     blocking_io_indirect,
     broad_except,
     callable_any,
     callable_ellipsis,
+    io_in_transaction,
     missing_param_annotation,
     missing_return_annotation,
     namespace_class,
@@ -37,6 +39,8 @@ RULES: tuple[Rule, ...] = (
     namespace_class.RULE,
     broad_except.RULE,
     background_task.RULE,
+    io_in_transaction.RULE,
+    await_in_loop.RULE,
     sql_account_view.RULE,
     sql_account_insert.RULE,
     type_alias_name.RULE,

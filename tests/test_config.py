@@ -64,7 +64,8 @@ def test_fingerprint_changes_with_settings() -> None:
             PLUGIN_INI + "[mypy_llmtracekit]\nblocking_io_extras = a.b\n",
             "mypy: error: mypy.ini: [mypy_llmtracekit] unknown key 'blocking_io_extras'; "
             "allowed keys: background_task_helper, blocking_io_exempt, blocking_io_extra, "
-            "obvious_calls, sql_account_setting, sql_classes, sql_exempt_tables, sql_view_prefix",
+            "obvious_calls, sql_account_setting, sql_classes, sql_exempt_tables, sql_view_prefix, "
+            "transaction_io_exempt, transaction_io_extra",
         ),
         (
             "mypy.ini",

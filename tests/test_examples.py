@@ -33,7 +33,9 @@ service/handlers.py:51: error: "Fn[..., Any]" (parameter "fn" of "with_retry") h
 service/handlers.py:51: error: "Fn[..., Any]" (return type of "with_retry") hides the parameter types; write Callable[P, Any] with P = ParamSpec("P"), or list the parameters: Callable[[int, str], Any]  [ltk-callable-ellipsis]
 service/handlers.py:55: error: "Callable[[Any], None]" takes "Any" parameters; write the real parameter types, or Callable[P, R] with P = ParamSpec("P")  [ltk-callable-any]
 service/handlers.py:60: error: Async function "main" calls "connect", which blocks: main -> connect -> sqlite3.connect; make the helper async, or await asyncio.to_thread(connect, ...)  [ltk-blocking-io-indirect]
-Found 23 errors in 3 files (checked 11 source files)
+service/billing.py:20: error: "httpx.AsyncClient.post" runs while the transaction opened at line 18 is open: it holds the transaction and its locks across a network call and is not rolled back with it; do it before the transaction or after it commits  [ltk-io-in-transaction]
+service/billing.py:26: error: Independent awaits of "client.get" run one after another; run them concurrently: await asyncio.gather(*(client.get(f"/rates/{currency}") for currency in currencies)) or an asyncio.TaskGroup  [ltk-await-in-loop]
+Found 25 errors in 4 files (checked 13 source files)
 """
 
 

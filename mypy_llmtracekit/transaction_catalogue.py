@@ -1,0 +1,289 @@
+"""The external-I/O catalogue of ltk-io-in-transaction, and what opens a transaction.
+
+The data lives in ``data/transaction_io.toml``. Names there and in the settings
+(``transaction_io_extra``, ``transaction_io_exempt``) are the names people
+import; they resolve through mypy's symbol tables (the first time their library
+is part of the build) to the class or function they really are.
+
+:func:`external_io_api` is a pure classifier: given what a call resolves to (the
+callee's full name, or the receiver's classes and the method name) it says which
+external API the call is, without looking at any expression. The rule uses it on
+the calls of a transaction block; a summary of a project function can use it on
+that function's calls (see ``rules/io_in_transaction.helper_chain``).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from mypy.lookup import lookup_fully_qualified
+from mypy.nodes import FUNC_NO_INFO, Decorator, FuncBase, MypyFile, SymbolNode, TypeInfo
+
+from mypy_llmtracekit.config import Settings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class IoClass:
+    """Which methods of one class are external I/O."""
+
+    name: str
+    methods: frozenset[str] = frozenset()
+    every_method: bool = False
+    excluded: frozenset[str] = frozenset()
+
+    def performs_io(self, method: str) -> bool:
+        """Return True if calling ``method`` on this class is external I/O."""
+        if self.every_method:
+            public = not method.startswith("_") and not method[:1].isupper()
+            return public and method not in self.excluded
+        return method in self.methods
+
+
+@dataclass(frozen=True)
+class TransactionData:
+    """The catalogue as written in the data file (names not yet resolved)."""
+
+    # Transaction openers: class -> methods, and functions.
+    opener_classes: Mapping[str, frozenset[str]]
+    opener_functions: frozenset[str]
+    # External I/O.
+    functions: frozenset[str]
+    classes: Mapping[str, IoClass]
+    packages: tuple[str, ...]
+
+
+@functools.cache
+def builtin_data() -> TransactionData:
+    """Load ``data/transaction_io.toml``."""
+    text = importlib.resources.files("mypy_llmtracekit").joinpath("data/transaction_io.toml")
+    data = tomllib.loads(text.read_text(encoding="utf-8"))
+    openers = data.pop("transactions")
+    functions: set[str] = set()
+    classes: dict[str, IoClass] = {}
+    packages: list[str] = []
+    for family in data.values():
+        functions.update(family.get("functions", ()), family.get("constructors", ()))
+        packages.extend(family.get("packages", ()))
+        for name, spec in family.get("classes", {}).items():
+            classes[name] = IoClass(
+                name=name,
+                methods=frozenset(spec.get("methods", ())),
+                every_method=bool(spec.get("all", False)),
+                excluded=frozenset(spec.get("except", ())),
+            )
+    return TransactionData(
+        opener_classes={n: frozenset(m) for n, m in openers.get("classes", {}).items()},
+        opener_functions=frozenset(openers.get("functions", ())),
+        functions=frozenset(functions),
+        classes=classes,
+        packages=tuple(packages),
+    )
+
+
+def resolve(name: str, modules: dict[str, MypyFile]) -> SymbolNode | None:
+    """The node ``name`` (as users import it) refers to, if its module is in the build."""
+    if name.partition(".")[0] not in modules:
+        return None
+    symbol = lookup_fully_qualified(name, modules, raise_on_missing=False)
+    node = symbol.node if symbol is not None else None
+    return node.func if isinstance(node, Decorator) else node
+
+
+@dataclass
+class TransactionApis:
+    """The resolved catalogue of one mypy run: built-in, plus extra, minus exempt."""
+
+    extra: tuple[str, ...] = ()
+    exempt: tuple[str, ...] = ()
+    # Resolved full name -> the name shown in messages.
+    functions: dict[str, str] = field(default_factory=dict)
+    classes: dict[str, IoClass] = field(default_factory=dict)
+    exempt_names: set[str] = field(default_factory=set)
+    opener_classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    opener_functions: set[str] = field(default_factory=set)
+    # (kind, name) not resolved yet: their library is not (yet) part of the build.
+    pending: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        data = builtin_data()
+        self.pending = [
+            *(("function", n) for n in sorted(data.functions)),
+            *(("class", n) for n in data.classes),
+            *(("opener", n) for n in data.opener_classes),
+            *(("opener-function", n) for n in sorted(data.opener_functions)),
+            *(("extra", n) for n in self.extra),
+            *(("exempt", n) for n in self.exempt),
+        ]
+
+    def refresh(self, modules: dict[str, MypyFile]) -> None:
+        """Resolve the names whose library mypy has loaded since the last call."""
+        still: list[tuple[str, str]] = []
+        for kind, name in self.pending:
+            node = resolve(name, modules)
+            if node is None or not node.fullname:
+                still.append((kind, name))
+            else:
+                self._add(kind, name, node)
+        self.pending = still
+
+    def _add(self, kind: str, name: str, node: SymbolNode) -> None:
+        data = builtin_data()
+        if kind == "function":
+            self.functions.setdefault(node.fullname, name)
+        elif kind == "class":
+            self.classes[node.fullname] = data.classes[name]
+        elif kind == "opener":
+            self.opener_classes[node.fullname] = data.opener_classes[name]
+        elif kind == "opener-function":
+            self.opener_functions.add(node.fullname)
+        elif kind == "exempt":
+            self.exempt_names.add(node.fullname)
+        else:
+            self._add_extra(name, node)
+
+    def _add_extra(self, name: str, node: SymbolNode) -> None:
+        if isinstance(node, TypeInfo):
+            self.classes[node.fullname] = IoClass(name, every_method=True)
+            return
+        owner = node.info if isinstance(node, FuncBase) and node.info is not FUNC_NO_INFO else None
+        if owner is None:
+            self.functions[node.fullname] = name
+            return
+        known = self.classes.get(owner.fullname) or IoClass(name.rpartition(".")[0])
+        method = node.fullname.rpartition(".")[2]
+        self.classes[owner.fullname] = IoClass(
+            known.name,
+            known.methods | {method},
+            known.every_method,
+            known.excluded - {method},
+        )
+
+    def method_api(self, info: TypeInfo, method: str) -> str | None:
+        """The API name of ``method`` called on an instance of ``info``, if it is external I/O.
+
+        The nearest catalogue class in the MRO decides.
+        """
+        for base in info.mro:
+            if base.fullname in self.exempt_names:
+                return None
+            if f"{base.fullname}.{method}" in self.exempt_names:
+                return None
+            spec = self.classes.get(base.fullname)
+            if spec is not None:
+                if not spec.performs_io(method):
+                    return None
+                # A generated client (S3Client of botocore's BaseClient): its own name.
+                shown = info.name if spec.every_method and base is not info else spec.name
+                return f"{shown}.{method}"
+            if _in_packages(base, builtin_data().packages):
+                if method.startswith("_") or method in _NEVER_IO:
+                    return None
+                return f"{_shown_class(base)}.{method}"
+        return None
+
+
+# Methods every class has that never do I/O.
+_NEVER_IO = frozenset({"copy", "with_options", "model_dump", "to_dict", "to_json"})
+
+
+def _in_packages(info: TypeInfo, packages: Sequence[str]) -> bool:
+    module = info.module_name
+    return any(module == p or module.startswith(p + ".") for p in packages)
+
+
+def _shown_class(info: TypeInfo) -> str:
+    """``openai.resources.chat.completions.completions.AsyncCompletions`` -> package.Class."""
+    return f"{info.module_name.partition('.')[0]}.{info.name}"
+
+
+def external_io_api(
+    callee_fullname: str | None,
+    receivers: Sequence[TypeInfo],
+    method: str | None,
+    apis: TransactionApis,
+) -> str | None:
+    """Which external-I/O API a call is, or None if it is not one.
+
+    ``callee_fullname``: the full name of the function (or class) called, for a
+    call of a name; ``receivers``: the classes the receiver may be, and
+    ``method`` the method name, for a call of ``receiver.method``. The API name is
+    the one users know (``httpx.AsyncClient.post``).
+    """
+    if callee_fullname is not None and callee_fullname not in apis.exempt_names:
+        shown = apis.functions.get(callee_fullname)
+        if shown is not None:
+            return shown
+    if method is None:
+        return None
+    for info in receivers:
+        api = apis.method_api(info, method)
+        if api is not None:
+            return api
+    return None
+
+
+def opens_transaction(
+    callee_fullname: str | None,
+    receivers: Sequence[TypeInfo],
+    method: str | None,
+    apis: TransactionApis,
+    sql_classes: Iterable[str],
+) -> bool:
+    """True if the call, used as a ``with``/``async with`` item, opens a transaction."""
+    if callee_fullname is not None and callee_fullname in apis.opener_functions:
+        return True
+    if method is None:
+        return False
+    configured = frozenset(sql_classes)
+    for info in receivers:
+        for base in info.mro:
+            methods = apis.opener_classes.get(base.fullname)
+            if methods is not None and method in methods:
+                return True
+            if base.fullname in configured and method in CONFIGURED_OPENERS:
+                return True
+    return False
+
+
+CONFIGURED_OPENERS = frozenset({"transaction", "begin", "begin_nested"})
+
+# One resolved catalogue per settings: names resolve once per process.
+_APIS: dict[Settings, TransactionApis] = {}
+
+
+def transaction_apis(settings: Settings, modules: dict[str, MypyFile]) -> TransactionApis:
+    """The resolved catalogue for ``settings``, with every library in ``modules`` resolved."""
+    apis = _APIS.get(settings)
+    if apis is None:
+        apis = _APIS[settings] = TransactionApis(
+            settings.transaction_io_extra, settings.transaction_io_exempt
+        )
+    if apis.pending:
+        apis.refresh(modules)
+    return apis
+
+
+def resolve_all(names: Iterable[str], modules: dict[str, MypyFile]) -> frozenset[str]:
+    """The full names of those ``names`` whose library is in the build."""
+    found: set[str] = set()
+    for name in names:
+        cached = _RESOLVED.get(name)
+        if cached is None:
+            node = resolve(name, modules)
+            if node is None or not node.fullname:
+                continue
+            cached = _RESOLVED[name] = node.fullname
+        found.add(cached)
+    return frozenset(found)
+
+
+_RESOLVED: dict[str, str] = {}
