@@ -101,6 +101,9 @@ def _close_code(out: list[str]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["fix"]:
+        return __import__("mypy_llmtracekit.fix", fromlist=["main"]).main(argv[1:])  # type: ignore[no-any-return]
     parser = argparse.ArgumentParser(
         prog="python -m mypy_llmtracekit", description="The rules of mypy-llmtracekit."
     )
