@@ -171,7 +171,7 @@ def _summary(
     head = f"mypy_llmtracekit fix: {verb} {fixed} findings in {len(changed)} {files}"
     if not why:
         return f"{head}; left 0"
-    parts = ", ".join(f"{n} {reason}" for reason, n in why.most_common())
+    parts = ", ".join(f"{n} {r}" for r, n in sorted(why.items(), key=lambda i: (-i[1], i[0])))
     return f"{head}; left {sum(why.values())}: {parts}"
 
 
