@@ -95,9 +95,7 @@ def _fix(
     diags = runner.run(texts, originals)
     baseline = plain(diags)
     for _ in range(MAX_PASSES):
-        todo = [
-            d for d in diags if d.code in selected and _key(d) not in reasons
-        ]
+        todo = [d for d in diags if d.code in selected and _key(d) not in reasons]
         if not todo:
             break
         for d in todo:
@@ -113,9 +111,7 @@ def _fix(
         del planner
         if not fixes:
             break
-        outcome = verify(
-            fixes, texts, originals, baseline, lambda t: runner.run(t, originals)
-        )
+        outcome = verify(fixes, texts, originals, baseline, lambda t: runner.run(t, originals))
         reasons.update((_key(f.finding), "would add a mypy error") for f in outcome.rejected)
         reasons.update((_key(f.finding), "next pass") for f in overlapping)
         texts, diags = outcome.texts, outcome.diagnostics

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ANNOTATION_CODES = (
+ANNOTATION_CODES: tuple[str, ...] = (
     "ltk-untyped-module-var",
     "ltk-untyped-attribute",
     "ltk-missing-return-annotation",
     "ltk-missing-param-annotation",
 )
-FIXABLE_CODES = (*ANNOTATION_CODES, "ltk-optional-union")
+FIXABLE_CODES: tuple[str, ...] = (*ANNOTATION_CODES, "ltk-optional-union")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mypy import build
+from mypy.checkexpr import has_any_type
 from mypy.main import process_options
 from mypy.nodes import Decorator, FuncDef, SymbolTable, TypeInfo, Var
 from mypy.server.update import FineGrainedBuildManager
@@ -57,7 +58,9 @@ def start(mypy_args: Sequence[str], shadows: dict[str, str]) -> Planner:
     return Planner(fgm, by_path, SuggestionEngine(fgm, json=True))
 
 
-def plan(planner: Planner, findings: list[Diagnostic], text: str) -> tuple[list[Fix], list[tuple[Diagnostic, str]]]:
+def plan(
+    planner: Planner, findings: list[Diagnostic], text: str
+) -> tuple[list[Fix], list[tuple[Diagnostic, str]]]:
     """Fixes for one file's findings, and the findings left with their reason."""
     fixes: list[Fix] = []
     left: list[tuple[Diagnostic, str]] = []
@@ -119,7 +122,11 @@ def _variable(
     var = _var(planner, module, target, names, in_function)
     if var is None or var.type is None:
         raise Refused("mypy has no type for it")
-    formatted = var.type.accept(TypeFormatter(module, planner.fgm.graph, planner.fgm.manager.options))
+    if has_any_type(var.type):
+        raise Refused("mypy infers Any")
+    formatted = var.type.accept(
+        TypeFormatter(module, planner.fgm.graph, planner.fgm.manager.options)
+    )
     if formatted == "None":
         raise Refused("mypy infers only None (a placeholder)")
     spelled = speller.spell(formatted, stmt.lineno, evaluated=not in_function)
@@ -127,7 +134,9 @@ def _variable(
     return Fix(finding, [edit], spelled.imports, stmt.lineno, stmt.end_lineno or stmt.lineno)
 
 
-def _var(planner: Planner, module: str, target: ast.expr, names: list[str], in_function: bool) -> Var | None:
+def _var(
+    planner: Planner, module: str, target: ast.expr, names: list[str], in_function: bool
+) -> Var | None:
     tree = planner.fgm.graph[module].tree
     assert tree is not None
     if isinstance(target, ast.Name) and not names:
@@ -176,7 +185,11 @@ def _function(
         found = src.funcs.get((finding.line, finding.column))
     else:
         found = next(
-            ((f, c) for (a, f, c) in src.params.values() if a.lineno == finding.line and a.col_offset == finding.column),
+            (
+                (f, c)
+                for (a, f, c) in src.params.values()
+                if a.lineno == finding.line and a.col_offset == finding.column
+            ),
             None,
         )
     if found is None:
@@ -224,7 +237,9 @@ def _own_nodes(func: S.FuncNode) -> list[ast.AST]:
         node = pending.pop()
         out.append(node)
         for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            if not isinstance(
+                child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+            ):
                 pending.append(child)
     return out
 
@@ -237,10 +252,10 @@ def _suggest(planner: Planner, fullname: str) -> dict[str, object]:
             cached = out[0]["signature"] if out else "no suggestion"
         except SuggestionFailure as why:
             cached = str(why)
-        except Exception as why:  # the engine is mypy internals: never let it stop the run
+        except (AssertionError, AttributeError, KeyError, TypeError, ValueError) as why:
+            # the engine is mypy internals: never let one function stop the run
             cached = f"suggestion engine failed: {type(why).__name__}"
         planner.signatures[fullname] = cached
     if isinstance(cached, str):
         raise Refused(cached)
     return cached
-

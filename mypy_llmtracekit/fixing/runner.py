@@ -44,9 +44,7 @@ class Runner:
         args += ["--cache-dir", os.path.join(self.workdir, "cache")]
         for path, shadow in self.shadow(texts, originals).items():
             args += ["--shadow-file", path, shadow]
-        done = subprocess.run(
-            [*args, *self.mypy_args], capture_output=True, text=True, check=False
-        )
+        done = subprocess.run([*args, *self.mypy_args], capture_output=True, text=True, check=False)
         if done.returncode not in (0, 1):
             raise MypyFailed((done.stderr or done.stdout).strip())
         return parse(done.stdout)

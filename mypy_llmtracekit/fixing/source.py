@@ -87,7 +87,8 @@ def qualname(node: ast.AST, chain: list[ast.AST]) -> tuple[list[str], bool]:
 def first_line(node: FuncNode | ast.stmt) -> int:
     """The node's first line, decorators included."""
     decorators = getattr(node, "decorator_list", [])
-    return min([node.lineno, *(d.lineno for d in decorators)])
+    lines: list[int] = [node.lineno, *(d.lineno for d in decorators)]
+    return min(lines)
 
 
 def return_edit(src: Source, func: FuncNode, annotation: str) -> Edit | None:
@@ -208,9 +209,7 @@ def _after_imports(src: Source) -> int:
     """Offset of the line after the leading docstring and imports."""
     line = 0
     for i, stmt in enumerate(src.tree.body):
-        docstring = (
-            i == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
-        )
+        docstring = i == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
         if docstring or isinstance(stmt, (ast.Import, ast.ImportFrom)):
             line = stmt.end_lineno or stmt.lineno
             continue

@@ -17,14 +17,25 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from mypy.build import Graph
-from mypy.nodes import MypyFile, TypeInfo
+from mypy.nodes import MypyFile, SymbolNode, TypeAlias, TypeInfo
 
 from mypy_llmtracekit.fixing.model import Import
 
 _TOKEN = re.compile(r"[A-Za-z_]\w*(?:[.:][A-Za-z_]\w*)*|\.\.\.|[\[\],| ]")
 _CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable"})
+# typing's aliases of collections.abc classes: imported from collections.abc (PEP 585).
+_ABC = frozenset(
+    "Awaitable Coroutine AsyncIterable AsyncIterator AsyncGenerator Iterable Iterator "
+    "Generator Reversible Container Collection MutableSet Mapping MutableMapping Sequence "
+    "MutableSequence KeysView ItemsView ValuesView Hashable Sized".split()
+)
+
+
+def _is_type(node: SymbolNode | None) -> TypeGuard[TypeInfo | TypeAlias]:
+    return isinstance(node, (TypeInfo, TypeAlias))
 
 
 class Refused(Exception):
@@ -176,8 +187,9 @@ class Speller:
 
     def _local(self, obj: str, line: int) -> tuple[str, list[Import], bool]:
         first = obj.split(".")[0]
-        if first not in self.tree.names:
-            raise Refused(f'"{first}" is not bound in the file')
+        sym = self.tree.names.get(first)
+        if sym is None or not _is_type(sym.node):
+            raise Refused(f'"{first}" is not a class the file binds')
         return obj, [], self._late(first, line)
 
     def _callable(self, line: int) -> tuple[str, list[Import], bool]:
@@ -196,13 +208,17 @@ class Speller:
             node = sym.node
             if node is None or sym.module_hidden and not isinstance(node, MypyFile):
                 continue
-            if node.fullname == target and not isinstance(node, MypyFile):
+            if node.fullname == target and _is_type(node):
                 return local + tail, [], self._late(local, line)
         for local, sym in self.tree.names.items():
             if isinstance(sym.node, MypyFile) and sym.node.fullname == module:
+                if not _is_type(sym.node.names[first].node if first in sym.node.names else None):
+                    raise Refused(f'"{target}" is not a class mypy knows')
                 return f"{local}.{obj}", [], self._late(local, line)
         if first in self.tree.names or first in self.facts.runtime_line:
             raise Refused(f'the file binds "{first}" to something else')
+        if module == "typing" and first in _ABC:
+            return first + tail, [Import("collections.abc", first, False)], False
         exporter = self._exporter(module, first, target)
         internal = exporter.split(".")[0] == self.module.split(".")[0]
         private = exporter.startswith("_")
@@ -217,8 +233,8 @@ class Speller:
             if state is None or state.tree is None:
                 continue
             sym = state.tree.names.get(first)
-            if sym is None or sym.node is None or sym.node.fullname != target:
+            if sym is None or not _is_type(sym.node) or sym.node.fullname != target:
                 continue
             if candidate == module or (sym.module_public and not sym.module_hidden):
                 return candidate
-        return module
+        raise Refused(f'"{target}" is not a class mypy knows')

@@ -132,7 +132,9 @@ def _texts(base: dict[str, str], active: list[Fix]) -> dict[str, str]:
     return texts
 
 
-def _blame(new: list[Diagnostic], active: list[Fix], base: dict[str, str], texts: dict[str, str]) -> list[Fix]:
+def _blame(
+    new: list[Diagnostic], active: list[Fix], base: dict[str, str], texts: dict[str, str]
+) -> list[Fix]:
     blamed: list[Fix] = []
     maps = {p: line_map(base[p], texts[p]) for p in {f.finding.path for f in active}}
     for error in new:
