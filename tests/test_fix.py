@@ -306,3 +306,35 @@ def test_command_line_entry(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "mod.py").read_text() == "def f(a: int) -> int:\n    return a\n"
     assert done.stdout == "mypy_llmtracekit fix: fixed 1 findings in 1 file; left 0\n"
+
+
+def test_dataclass_body_untouched_plain_class_attribute_fixed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(
+        tmp_path,
+        {
+            "mod.py": """
+                from dataclasses import dataclass
+
+
+                def make() -> list[int]:
+                    return [1]
+
+
+                @dataclass
+                class Config:
+                    name: str
+                    defaults = make()
+
+
+                class Plain:
+                    defaults = make()
+                """
+        },
+    )
+    run_fix(tmp_path, capsys, monkeypatch, "mod.py")
+    text = (tmp_path / "mod.py").read_text()
+    assert text.startswith("from dataclasses import dataclass\n\n\ndef make")
+    assert "    name: str\n    defaults = make()\n" in text
+    assert "    defaults: list[int] = make()\n" in text

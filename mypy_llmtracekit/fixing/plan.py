@@ -23,8 +23,8 @@ from mypy.server.update import FineGrainedBuildManager
 from mypy.suggestions import SuggestionEngine, SuggestionFailure, TypeFormatter
 
 from mypy_llmtracekit.fixing import source as S
-from mypy_llmtracekit.fixing.model import Diagnostic, Fix
-from mypy_llmtracekit.fixing.spelling import FileFacts, Refused, Speller, file_facts
+from mypy_llmtracekit.fixing.model import Diagnostic, Fix, Import
+from mypy_llmtracekit.fixing.spelling import FileFacts, Refused, Speller, Spelled, file_facts
 from mypy_llmtracekit.fixing.unions import union_edit
 
 
@@ -130,8 +130,39 @@ def _variable(
     if formatted == "None":
         raise Refused("mypy infers only None (a placeholder)")
     spelled = speller.spell(formatted, stmt.lineno, evaluated=not in_function)
+    if isinstance(target, ast.Name) and names and not in_function:
+        spelled = _class_var(speller, _lookup(speller.tree.names, names), spelled)
     edit = S.target_edit(src, target, spelled.text)
     return Fix(finding, [edit], spelled.imports, stmt.lineno, stmt.end_lineno or stmt.lineno)
+
+
+def _class_var(speller: Speller, info: object, spelled: Spelled) -> Spelled:
+    """In a class whose annotated names are fields (dataclasses, attrs, pydantic, any
+    ``dataclass_transform``, NamedTuple) an annotation would add a field: write
+    ``ClassVar[T]``. Enums and TypedDicts are left alone."""
+    if not isinstance(info, TypeInfo):
+        raise Refused("class not found")
+    if info.is_enum or info.typeddict_type is not None:
+        raise Refused("an Enum or TypedDict body")
+    classes = list(info.mro)
+    if info.metaclass_type is not None:
+        classes += info.metaclass_type.type.mro
+    transforms = [c.dataclass_transform_spec for c in classes]
+    fields = {"dataclass", "attrs"} & set(info.metadata) or info.is_named_tuple or any(transforms)
+    if not fields:
+        return spelled
+    imports = list(spelled.imports)
+    local = next(
+        (n for n, sym in speller.tree.names.items() if sym.fullname == "typing.ClassVar"), None
+    )
+    if local is None and "ClassVar" in speller.tree.names:
+        raise Refused('the file binds "ClassVar" to something else')
+    if local is None:
+        local = "ClassVar"
+        imports.append(Import("typing", "ClassVar", False))
+    inner = spelled.text.strip('"')
+    text = f'"{local}[{inner}]"' if spelled.text.startswith('"') else f"{local}[{inner}]"
+    return Spelled(text, imports)
 
 
 def _var(
