@@ -338,3 +338,15 @@ def test_dataclass_body_untouched_plain_class_attribute_fixed(
     assert text.startswith("from dataclasses import dataclass\n\n\ndef make")
     assert "    name: str\n    defaults = make()\n" in text
     assert "    defaults: list[int] = make()\n" in text
+
+
+def test_config_file_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, {"mod.py": "from typing import Optional\n\nx: Optional[int] = None\n"})
+    (tmp_path / "mypy.ini").write_text("[mypy]\nplugins = mypy_llmtracekit\n")
+    (tmp_path / "custom.ini").write_text(INI)
+    _, out = run_fix(tmp_path, capsys, monkeypatch, "mod.py")
+    assert out == "mypy_llmtracekit fix: fixed 0 findings in 0 files; left 0\n"
+    _, out = run_fix(tmp_path, capsys, monkeypatch, "--config-file", "custom.ini", "mod.py")
+    assert (tmp_path / "mod.py").read_text() == "from typing import Optional\n\nx: int | None = None\n"
