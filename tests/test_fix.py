@@ -350,3 +350,27 @@ def test_config_file_option(
     assert out == "mypy_llmtracekit fix: fixed 0 findings in 0 files; left 0\n"
     _, out = run_fix(tmp_path, capsys, monkeypatch, "--config-file", "custom.ini", "mod.py")
     assert (tmp_path / "mod.py").read_text() == "from typing import Optional\n\nx: int | None = None\n"
+
+
+def test_quoted_forward_reference_kept_where_evaluated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = """
+        from typing import Optional
+
+
+        def f(x: Optional["Later"]) -> "Optional[int]":
+            return 1
+
+
+        class Later:
+            pass
+        """
+    write(tmp_path, {"mod.py": source})
+    _, out = run_fix(tmp_path, capsys, monkeypatch, "mod.py")
+    text = (tmp_path / "mod.py").read_text()
+    assert 'def f(x: Optional["Later"]) -> "int | None":' in text
+    assert last_line(out) == (
+        "mypy_llmtracekit fix: fixed 1 findings in 1 file; left 1: 1 a quoted forward "
+        "reference inside Optional/Union is evaluated at run time"
+    )

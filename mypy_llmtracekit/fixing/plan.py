@@ -97,7 +97,7 @@ def _fix(
         quoted = src.text[S.offset(src, *key) : S.offset(src, *key) + 1] in ("'", '"')
         if not runtime and not quoted:
             raise Refused("X | None is not valid at run time for this Python version")
-        edit = union_edit(src, finding, runtime)
+        edit = union_edit(src, finding, facts.future_annotations or quoted)
         return Fix(finding, [edit], [], finding.line, finding.end_line)
     if finding.code in ("ltk-untyped-module-var", "ltk-untyped-attribute"):
         return _variable(planner, src, speller, module, finding)

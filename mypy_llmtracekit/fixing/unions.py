@@ -12,7 +12,7 @@ _HEAD = re.compile(r"([A-Za-z_][\w.]*)\s*\[")
 _WRITTEN = re.compile(r'instead of "(.*)" \(PEP 604\)')
 
 
-def union_edit(src: Source, finding: Diagnostic, pep604_at_runtime: bool) -> Edit:
+def union_edit(src: Source, finding: Diagnostic, unevaluated: bool) -> Edit:
     """The edit for one ``ltk-optional-union`` finding; raise Refused when unsafe."""
     start = offset(src, finding.line, finding.column)
     if src.text[start : start + 1] in ("'", '"'):
@@ -27,7 +27,7 @@ def union_edit(src: Source, finding: Diagnostic, pep604_at_runtime: bool) -> Edi
     if written is not None and _squash(written.group(1)) != _squash(whole):
         raise Refused("the written Optional/Union differs from the reported one")
     items = [" ".join(item.split()) for item in _split(inner)]
-    if any(q in inner for q in "'\"") and not pep604_at_runtime:
+    if any(q in inner for q in "'\"") and not unevaluated:
         raise Refused("a quoted forward reference inside Optional/Union is evaluated at run time")
     if head.group(1).split(".")[-1] == "Optional":
         items.append("None")
@@ -35,7 +35,8 @@ def union_edit(src: Source, finding: Diagnostic, pep604_at_runtime: bool) -> Edi
 
 
 def _squash(text: str) -> str:
-    return "".join(text.split())
+    """Without blanks and quotes (the message spells ``Optional["X"]`` as ``Optional[X]``)."""
+    return "".join(text.split()).replace("'", "").replace('"', "")
 
 
 def _closing(text: str, pos: int) -> int:
