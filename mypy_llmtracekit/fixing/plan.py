@@ -10,7 +10,6 @@ then spelled as the file binds the names (``spelling.py``).
 from __future__ import annotations
 
 import ast
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from mypy.suggestions import SuggestionEngine, SuggestionFailure, TypeFormatter
 
 from mypy_llmtracekit.fixing import source as S
 from mypy_llmtracekit.fixing.model import Diagnostic, Fix, Import
-from mypy_llmtracekit.fixing.spelling import FileFacts, Refused, Speller, Spelled, file_facts
+from mypy_llmtracekit.fixing.spelling import FileFacts, Refused, Spelled, Speller, file_facts
 from mypy_llmtracekit.fixing.unions import union_edit
 
 
@@ -74,6 +73,7 @@ def plan(
         return [], [(f, "module not in mypy's build") for f in findings]
     facts = file_facts(src.tree)
     speller = Speller(planner.fgm.graph, module, facts)
+    _prefetch(planner, module, _functions(src, findings, module))
     for finding in findings:
         try:
             fixes.append(_fix(planner, src, speller, module, facts, finding))
@@ -275,17 +275,53 @@ def _own_nodes(func: S.FuncNode) -> list[ast.AST]:
     return out
 
 
+def _functions(src: S.Source, findings: list[Diagnostic], module: str) -> list[str]:
+    """Full names of the top-level functions and methods the findings are about."""
+    names: list[str] = []
+    for finding in findings:
+        key = (finding.line, finding.column)
+        found = src.funcs.get(key)
+        param = src.params.get(key)
+        func, chain = found if found is not None else (param[1], param[2]) if param else (None, [])
+        if func is None or finding.code not in (
+            "ltk-missing-return-annotation",
+            "ltk-missing-param-annotation",
+        ):
+            continue
+        qual, nested = S.qualname(func, chain)
+        name = f"{module}.{'.'.join(qual)}"
+        if not nested and name not in names:
+            names.append(name)
+    return names
+
+
+def _prefetch(planner: Planner, module: str, names: list[str]) -> None:
+    """Suggest every signature of one module in one go: the engine re-checks the module
+    once afterwards instead of once per function (what ``dmypy suggest`` does)."""
+    todo = [n for n in names if n not in planner.signatures]
+    if not todo:
+        return
+    engine = planner.engine
+    with engine.restore_after(module), engine.with_export_types():
+        for name in todo:
+            planner.signatures[name] = _one(engine, name)
+
+
+def _one(engine: SuggestionEngine, name: str) -> dict[str, object] | str:
+    try:
+        mod, _, node = engine.find_node(name)
+        return dict(engine.get_suggestion(mod, node))
+    except SuggestionFailure as why:
+        return str(why)
+    except (AssertionError, AttributeError, KeyError, TypeError, ValueError) as why:
+        # the engine is mypy internals: never let one function stop the run
+        return f"suggestion engine failed: {type(why).__name__}"
+
+
 def _suggest(planner: Planner, fullname: str) -> dict[str, object]:
     cached = planner.signatures.get(fullname)
     if cached is None:
-        try:
-            out = json.loads(planner.engine.suggest(fullname))
-            cached = out[0]["signature"] if out else "no suggestion"
-        except SuggestionFailure as why:
-            cached = str(why)
-        except (AssertionError, AttributeError, KeyError, TypeError, ValueError) as why:
-            # the engine is mypy internals: never let one function stop the run
-            cached = f"suggestion engine failed: {type(why).__name__}"
+        cached = _one(planner.engine, fullname)
         planner.signatures[fullname] = cached
     if isinstance(cached, str):
         raise Refused(cached)
