@@ -1,0 +1,1 @@
+"""The pieces of ``python -m mypy_llmtracekit fix`` (entry point: ``mypy_llmtracekit.fix``)."""
