@@ -161,14 +161,17 @@ def dmypy_count(corpus: Corpus, src: Path, work: Path, row: Row) -> None:
         copy = editor.copy_tree(src, work / f"dm-src-{kind}-{edits}")
         out = work / f"cg-dm-{kind}-{edits}.out"
         out.unlink(missing_ok=True)
-        editor.counted_session(
-            copy,
-            work / f"{kind}.ini",
-            work / f"dm-{kind}-{edits}.json",
-            corpus.packages,
-            edits,
-            instr.prefix(out),
-        )
+        try:
+            editor.counted_session(
+                copy,
+                work / f"{kind}.ini",
+                work / f"dm-{kind}-{edits}.json",
+                corpus.packages,
+                edits,
+                instr.prefix(out),
+            )
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
         return instr.parse_summary(out.read_text())
 
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -54,14 +54,19 @@ def in_plugin(key: Key) -> bool:
     return f"/{PACKAGE}/" in key[0].replace(os.sep, "/")
 
 
+def module(key: Key) -> str:
+    """The plugin module a profile entry belongs to (``rules.blocking_io``)."""
+    normal = key[0].replace(os.sep, "/")
+    return normal.split(f"/{PACKAGE}/", 1)[1].removesuffix(".py").replace("/", ".")
+
+
 def name(key: Key) -> str:
     """``module.function`` for the plugin's code, cProfile's own label for the rest."""
     path, line, function = key
     normal = path.replace(os.sep, "/")
     if f"/{PACKAGE}/" not in normal:
         return function if path == "~" else f"{Path(path).name}:{function}"
-    module = normal.split(f"/{PACKAGE}/", 1)[1].removesuffix(".py").replace("/", ".")
-    return f"{module}.{function}:{line}"
+    return f"{module(key)}.{function}:{line}"
 
 
 def plugin_total(stats: dict[Key, tuple]) -> float:  # type: ignore[type-arg]
@@ -101,6 +106,19 @@ def self_times(stats: dict[Key, tuple]) -> dict[Key, tuple[int, float]]:  # type
     return out
 
 
+def by_module(stats: dict[Key, tuple]) -> dict[str, float]:  # type: ignore[type-arg]
+    """Self time per plugin module, with the builtins and library calls it makes directly."""
+    out: dict[str, float] = {}
+    for key, (_cc, _nc, tt, _ct, callers) in stats.items():
+        if in_plugin(key):
+            out[module(key)] = out.get(module(key), 0.0) + tt
+            continue
+        for caller, entry in callers.items():
+            if in_plugin(caller):
+                out[module(caller)] = out.get(module(caller), 0.0) + entry[2]
+    return out
+
+
 def report(label: str, path: Path, top: int) -> str:
     """Markdown: the plugin's share, then its top functions inclusive and by self time."""
     loaded = pstats.Stats(str(path))
@@ -131,6 +149,22 @@ def report(label: str, path: Path, top: int) -> str:
         key=lambda item: -item[1],
     )
     lines += [_table(own[:top], plugin), ""]
+    modules = sorted(by_module(stats).items(), key=lambda item: -item[1])
+    rest = plugin - sum(seconds for _, seconds in modules)
+    cells = [[f"`{m}`", f"{seconds:.3f}", f"{seconds / plugin:.1%}"] for m, seconds in modules]
+    cells.append(
+        [
+            "mypy code called by the plugin, deeper library calls",
+            f"{rest:.3f}",
+            f"{rest / plugin:.1%}",
+        ]
+    )
+    lines += [
+        "By module (self time, with the builtins and library calls it makes directly):",
+        "",
+        markdown(("module", "s", "share"), cells),
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -169,7 +203,7 @@ def main() -> int:
         out = (args.out / f"profile-{corpus.name}-{phase}.prof").resolve()
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         command = [sys.executable, __file__, "--run", str(src), str(out), json.dumps(mypy_args)]
-        subprocess.run(command, env=env, check=True)
+        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
         sections.append(report(f"{corpus.name}, {phase} cache", out, args.top))
     text = "\n".join(sections)
     print(text)
