@@ -1,103 +1,251 @@
-"""How much the plugin costs: mypy with and without it, on the same real code, in one run.
+"""How much the plugin costs: plain mypy beside mypy with the plugin, on the same real code.
 
-For each corpus size (``small``, then ``full``: at least 100k lines from PyPI),
-runs plain mypy and mypy with the plugin alternately, ``--repeats`` times each,
-on a cold cache and then on a warm one (a second run over an unchanged tree).
-Prints median wall time, peak memory (RSS), the plugin/plain ratios and lines
-per second, and the machine it ran on. No assertion: the figures are for people.
+For each corpus (``small``, then ``full``; ``--scale`` adds a cold run of 369k
+lines), with every default code on:
 
-    python benchmarks/bench.py --repeats 3
+* wall time, CPU time and peak memory (RSS) of plain and plugin runs alternating
+  in ABBA order, ``--repeats`` pairs, cold cache (empty) then warm (unchanged tree);
+* instruction counts of the same runs under cachegrind (one run each: they repeat);
+* editor latencies on the small corpus: ``dmypy check`` after a
+  one-line body edit, and ``mypy --follow-imports=silent FILE`` on a warm cache
+  after the same edit (instructions, wall, CPU, peak memory).
+
+Plain and plugin runs differ only in the config file's ``plugins`` line and in
+their cache directories; every run has ``PYTHONHASHSEED=0``. Prints a markdown
+table (the README takes it verbatim) and writes it with the raw figures to
+``--out``. ``--quick`` measures the small corpus only, in under ten minutes.
+
+    python benchmarks/bench.py            # small + full, about 30 minutes
+    python benchmarks/bench.py --quick    # small only
+    python benchmarks/bench.py --scale    # also 369k lines, cold
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import statistics
+import datetime
+import importlib.util
+import json
+import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 
+import editor
+import instr
 import mypy.version
-from corpus import CORPORA, Corpus, Run, count_lines, fetch, run_mypy
+from corpus import CORPORA, Corpus, ast_nodes, bench_env, count_lines, fetch, mypy_command, run_mypy
+from table import KINDS, Row, Size, linearity_table, machine, plugin_revision, results_table
+
+DMYPY_EDITS = 3
 
 
-def machine() -> str:
-    """CPU, cores, Python and mypy versions."""
-    cpu = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        models = [
-            line.split(":", 1)[1].strip()
-            for line in cpuinfo.read_text().splitlines()
-            if line.startswith("model name")
-        ]
-        cpu = models[0] if models else cpu
-    return (
-        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"mypy {mypy.version.__version__}"
-    )
+def label(corpus: Corpus, size: Size) -> str:
+    """The corpus' name in the table."""
+    return f"{corpus.name} ({size.lines:,} lines)"
 
 
-def measure(corpus: Corpus, workdir: Path, repeats: int) -> dict[str, list[Run]]:
-    """Alternate plain and plugin runs: cold (empty cache), then warm (same cache)."""
-    src = fetch(corpus, workdir)
-    runs: dict[str, list[Run]] = {
-        key: [] for key in ("plain-cold", "plugin-cold", "plain-warm", "plugin-warm")
-    }
+def wall_runs(
+    corpus: Corpus, src: Path, work: Path, repeats: int, caches: tuple[str, ...]
+) -> list[Row]:
+    """ABBA wall/CPU/memory runs: for each pair, a cold run then a warm one per kind."""
+    rows = {cache: Row(corpus.name, cache) for cache in caches}
     for repeat in range(repeats):
-        # ABBA order: neither kind always runs first (caches, CPU clock).
-        order = ("plain", "plugin") if repeat % 2 == 0 else ("plugin", "plain")
+        order = KINDS if repeat % 2 == 0 else KINDS[::-1]
         for kind in order:
-            config = workdir / f"{kind}.ini"
-            cache = workdir / f"cache-{corpus.name}-{kind}"
-            runs[f"{kind}-cold"].append(run_mypy(src, corpus, config, cache, cold=True))
-            runs[f"{kind}-warm"].append(run_mypy(src, corpus, config, cache, cold=False))
-    return runs
+            config = work / f"{kind}.ini"
+            cache_dir = work / f"cache-{corpus.name}-{kind}"
+            for cache in caches:
+                run = run_mypy(src, corpus, config, cache_dir, cold=cache == "cold")
+                row = rows[cache]
+                row.seconds.setdefault(kind, []).append(run.seconds)
+                row.cpu_seconds.setdefault(kind, []).append(run.cpu_seconds)
+                row.peak_mb.setdefault(kind, []).append(run.peak_mb)
+    return list(rows.values())
 
 
-def report(corpus: Corpus, lines: int, runs: dict[str, list[Run]]) -> None:
-    """Print one corpus' table."""
-    print(f"\n{corpus.name}: {lines:,} lines ({', '.join(corpus.packages)})")
-    print(
-        f"{'':6} {'plain s':>8} {'plugin s':>9} {'ratio':>6} {'plain cpu':>10} "
-        f"{'plugin cpu':>11} {'ratio':>6} {'plain MB':>9} {'plugin MB':>10} {'ratio':>6} "
-        f"{'lines/s':>8}"
-    )
-    for cache in ("cold", "warm"):
-        plain, plugin = runs[f"plain-{cache}"], runs[f"plugin-{cache}"]
-        p_s, g_s = _median(plain, "seconds"), _median(plugin, "seconds")
-        p_c, g_c = _median(plain, "cpu_seconds"), _median(plugin, "cpu_seconds")
-        p_mb, g_mb = _median(plain, "peak_mb"), _median(plugin, "peak_mb")
-        print(
-            f"{cache:6} {p_s:8.2f} {g_s:9.2f} {g_s / p_s:6.3f} {p_c:10.2f} {g_c:11.2f} "
-            f"{g_c / p_c:6.3f} {p_mb:9.0f} {g_mb:10.0f} {g_mb / p_mb:6.3f} {lines / g_s:8,.0f}"
-        )
+def count_runs(corpus: Corpus, src: Path, work: Path, rows: list[Row]) -> None:
+    """Instructions of a cold run, then of a warm one, for both kinds side by side."""
+    for row in rows:
+        jobs = []
+        for kind in KINDS:
+            cache_dir = work / f"icache-{corpus.name}-{kind}"
+            if row.run == "cold":
+                shutil.rmtree(cache_dir, ignore_errors=True)
+            command = mypy_command(corpus, work / f"{kind}.ini", cache_dir)
+            out = work / f"cg-{corpus.name}-{row.run}-{kind}.out"
+            jobs.append(instr.Job(tuple(command), src, out, bench_env()))
+        for kind, count in zip(KINDS, instr.count_all(jobs)):
+            row.instructions[kind] = count
 
 
-def _median(runs: list[Run], field: str) -> float:
-    return statistics.median(float(getattr(run, field)) for run in runs)
+def single_file(corpus: Corpus, src: Path, work: Path, repeats: int, counted: bool) -> Row:
+    """``mypy --follow-imports=silent FILE`` after a body edit of FILE, on a warm cache."""
+    row = Row(corpus.name, "single file, warm cache")
+    original = (src / editor.EDITED).read_text()
+    targets = ("--follow-imports=silent", editor.EDITED)
+
+    def once(kind: str, number: int) -> None:
+        editor.write_edit(src, original, number)
+        cache_dir = work / f"single-{kind}"
+        run = run_mypy(src, corpus, work / f"{kind}.ini", cache_dir, cold=False, targets=targets)
+        if number >= 2:
+            row.seconds.setdefault(kind, []).append(run.seconds)
+            row.cpu_seconds.setdefault(kind, []).append(run.cpu_seconds)
+            row.peak_mb.setdefault(kind, []).append(run.peak_mb)
+
+    try:
+        for kind in KINDS:
+            shutil.rmtree(work / f"single-{kind}", ignore_errors=True)
+            once(kind, 0)  # fills the cache
+            once(kind, 1)  # first warm run
+        for repeat in range(repeats):
+            for kind in KINDS if repeat % 2 == 0 else KINDS[::-1]:
+                once(kind, repeat + 2)
+        if counted:
+            editor.write_edit(src, original, 1000)
+            jobs = [
+                instr.Job(
+                    tuple(
+                        mypy_command(corpus, work / f"{kind}.ini", work / f"single-{kind}", targets)
+                    ),
+                    src,
+                    work / f"cg-single-{kind}.out",
+                    bench_env(),
+                )
+                for kind in KINDS
+            ]
+            for kind, count in zip(KINDS, instr.count_all(jobs)):
+                row.instructions[kind] = count
+    finally:
+        (src / editor.EDITED).write_text(original)
+    return row
+
+
+def dmypy_wall(corpus: Corpus, src: Path, work: Path, repeats: int) -> Row:
+    """Both daemons up; after each edit, ``dmypy check`` on each in ABBA order."""
+    row = Row(corpus.name, "`dmypy check` after an edit")
+    original = (src / editor.EDITED).read_text()
+    targets = list(corpus.packages)
+    procs = {
+        kind: editor.start_daemon(src, work / f"{kind}.ini", work / f"dmypy-{kind}.json")
+        for kind in KINDS
+    }
+    try:
+        for kind in KINDS:
+            editor.check(src, work / f"dmypy-{kind}.json", targets, procs[kind].pid)
+        for number in range(repeats + 1):
+            editor.write_edit(src, original, number)
+            for kind in KINDS if number % 2 == 0 else KINDS[::-1]:
+                result = editor.check(src, work / f"dmypy-{kind}.json", targets, procs[kind].pid)
+                if number > 0:  # the first edit is a warm-up
+                    row.seconds.setdefault(kind, []).append(result.seconds)
+                    row.cpu_seconds.setdefault(kind, []).append(result.daemon_cpu_seconds)
+        for kind in KINDS:
+            row.peak_mb[kind] = [editor.daemon_peak_mb(procs[kind].pid)]
+    finally:
+        for kind in KINDS:
+            editor.stop_daemon(src, work / f"dmypy-{kind}.json", procs[kind])
+        (src / editor.EDITED).write_text(original)
+    return row
+
+
+def dmypy_count(corpus: Corpus, src: Path, work: Path, row: Row) -> None:
+    """Instructions of one edit and check: daemons with and without ``DMYPY_EDITS`` edits.
+
+    Each session has its own copy of the corpus (they edit it at the same time)."""
+    sessions = [(kind, edits) for kind in KINDS for edits in (0, DMYPY_EDITS)]
+
+    def session(kind: str, edits: int) -> int:
+        copy = editor.copy_tree(src, work / f"dm-src-{kind}-{edits}")
+        out = work / f"cg-dm-{kind}-{edits}.out"
+        out.unlink(missing_ok=True)
+        try:
+            editor.counted_session(
+                copy,
+                work / f"{kind}.ini",
+                work / f"dm-{kind}-{edits}.json",
+                corpus.packages,
+                edits,
+                instr.prefix(out),
+            )
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
+        return instr.parse_summary(out.read_text())
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {s: pool.submit(session, *s) for s in sessions}
+        counts = {s: future.result() for s, future in futures.items()}
+    for kind in KINDS:
+        row.instructions[kind] = (counts[kind, DMYPY_EDITS] - counts[kind, 0]) / DMYPY_EDITS
 
 
 def main() -> int:
-    """Measure every requested corpus size."""
+    """Measure, print the tables, write them and the raw figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument(
-        "--corpus",
-        action="append",
-        choices=sorted(CORPORA),
-        help="corpus sizes to measure (default: small and full)",
-    )
+    parser.add_argument("--quick", action="store_true", help="small corpus only (< 10 minutes)")
+    parser.add_argument("--scale", action="store_true", help="also the 369k-line corpus, cold")
+    parser.add_argument("--repeats", type=int, help="ABBA pairs per run (default 5, quick 3)")
+    parser.add_argument("--no-instructions", action="store_true", help="skip cachegrind")
     parser.add_argument("--workdir", type=Path, default=Path(__file__).parent / ".corpus")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / ".work")
     args = parser.parse_args()
-    print(f"machine: {machine()}")
-    print(f"repeats: {args.repeats} of each kind, alternating; medians shown")
-    for name in args.corpus or ["small", "full"]:
+    repeats = args.repeats or (3 if args.quick else 5)
+    counted = not args.no_instructions
+    if counted and not instr.available():
+        parser.error("valgrind is not installed (apt-get install valgrind), or --no-instructions")
+    work = args.workdir.resolve()
+    names = ["small"] if args.quick else ["small", "full"]
+    if args.scale:
+        names.append("scale")
+
+    rows: list[Row] = []
+    sizes: list[Size] = []
+    for name in names:
         corpus = CORPORA[name]
-        runs = measure(corpus, args.workdir, args.repeats)
-        report(corpus, count_lines(args.workdir / f"src-{corpus.name}", corpus), runs)
-    sys.stdout.flush()
+        src = fetch(corpus, work)
+        size = Size(name, count_lines(src, corpus), ast_nodes(src, corpus))
+        sizes.append(size)
+        print(f"{name}: {size.lines:,} lines, {size.nodes:,} AST nodes", file=sys.stderr)
+        caches = ("cold",) if name == "scale" else ("cold", "warm")
+        corpus_rows = wall_runs(corpus, src, work, repeats, caches)
+        if counted:
+            count_runs(corpus, src, work, corpus_rows)
+        corpus_rows[0].corpus = label(corpus, size)
+        rows += corpus_rows
+
+    # The editor rows stay on the small corpus: a daemon counted under cachegrind
+    # checks the whole corpus first, which the full one would make too slow.
+    edited = CORPORA["small"]
+    src = fetch(edited, work)
+    print(f"editor latencies on {edited.name}", file=sys.stderr)
+    rows.append(single_file(edited, src, work, repeats * 2, counted))
+    dmypy_row = dmypy_wall(edited, src, work, repeats * 2)
+    if counted and not args.quick:  # four daemons under cachegrind: minutes
+        dmypy_count(edited, src, work, dmypy_row)
+    rows.append(dmypy_row)
+
+    spec = importlib.util.find_spec("mypy_llmtracekit")
+    assert spec is not None and spec.origin is not None, "install the plugin: pip install -e ."
+    package_dir = Path(spec.origin).parent
+    head = (
+        f"Machine: {machine(mypy.version.__version__)}; plugin {plugin_revision(package_dir)} "
+        f"from `{package_dir}`; {datetime.date.today()}; every default code on; "
+        f"`PYTHONHASHSEED=0`. Instructions: `valgrind --tool=cachegrind --cache-sim=no`, one "
+        f"run each (dmypy: per edit, from sessions of 0 and {DMYPY_EDITS} edits). Wall and CPU: "
+        f"medians of {repeats} ABBA pairs ({repeats * 2} for the editor rows; dmypy CPU is the "
+        f"daemon's); peak MB: RSS (dmypy: the daemon's, whole session). Editor rows: "
+        f"{editor.environment_note()}."
+    )
+    linearity = linearity_table(sizes, rows)
+    text = f"{head}\n\n{results_table(rows)}\n\nLinearity (cold runs):\n\n{linearity}\n"
+    print(text)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.md").write_text(text)
+    (args.out / "bench.json").write_text(
+        json.dumps({"rows": [asdict(r) for r in rows], "sizes": [asdict(s) for s in sizes]})
+    )
     return 0
 
 

@@ -6,6 +6,7 @@ ignored) and unpacked; mypy then checks their sources as if they were a project.
 
 from __future__ import annotations
 
+import ast
 import collections
 import os
 import re
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,10 +56,10 @@ FULL = Corpus(
     (*REALCODE.packages, "anyio", "fastapi"),
 )
 SCALE = Corpus("scale", (*FULL.wheels, "sqlalchemy==2.0.44"), (*FULL.packages, "sqlalchemy"))
-CORPORA = {c.name: c for c in (SMALL, REALCODE, FULL, SCALE)}
+CORPORA: dict[str, Corpus] = {c.name: c for c in (SMALL, REALCODE, FULL, SCALE)}
 
 BASE_CONFIG = "[mypy]\nignore_missing_imports = True\nexplicit_package_bases = True\n"
-PLUGIN_CONFIG = BASE_CONFIG + "plugins = mypy_llmtracekit\n"
+PLUGIN_CONFIG: str = BASE_CONFIG + "plugins = mypy_llmtracekit\n"
 CODE = re.compile(r"\[(ltk-[a-z-]+)\]$")
 CRASH_MARKERS = ("INTERNAL ERROR", "Traceback (most recent call last)", "[ltk-internal]")
 
@@ -120,17 +122,40 @@ def count_lines(src: Path, corpus: Corpus) -> int:
     )
 
 
-def run_mypy(src: Path, corpus: Corpus, config: Path, cache: Path, *, cold: bool) -> Run:
+def bench_env() -> dict[str, str]:
+    """The environment of every measured run: fixed hash seed, nothing else changed."""
+    return {**os.environ, "PYTHONHASHSEED": "0"}
+
+
+def mypy_command(
+    corpus: Corpus, config: Path, cache: Path, targets: Sequence[str] = ()
+) -> list[str]:
+    """The mypy command line for a corpus (all its packages unless ``targets`` given)."""
+    if not targets:
+        targets = [arg for package in corpus.packages for arg in ("-p", package)]
+    command = [sys.executable, "-m", "mypy", "--config-file", str(config)]
+    return [*command, "--cache-dir", str(cache), "--no-error-summary", *targets]
+
+
+def run_mypy(
+    src: Path,
+    corpus: Corpus,
+    config: Path,
+    cache: Path,
+    *,
+    cold: bool,
+    targets: Sequence[str] = (),
+) -> Run:
     """Run mypy over the corpus; a cold run starts from an empty cache."""
     if cold:
         shutil.rmtree(cache, ignore_errors=True)
-    targets = [arg for package in corpus.packages for arg in ("-p", package)]
-    command = [sys.executable, "-m", "mypy", "--config-file", str(config)]
-    command += ["--cache-dir", str(cache), "--no-error-summary", *targets]
+    command = mypy_command(corpus, config, cache, targets)
     out_path = cache.with_suffix(".out")
     with out_path.open("w") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=src, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            command, cwd=src, stdout=out, stderr=subprocess.STDOUT, env=bench_env()
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
     cpu = usage.ru_utime + usage.ru_stime
@@ -141,6 +166,19 @@ def run_mypy(src: Path, corpus: Corpus, config: Path, cache: Path, *, cold: bool
         os.waitstatus_to_exitcode(status),
         out_path.read_text(),
     )
+
+
+def ast_nodes(src: Path, corpus: Corpus) -> int:
+    """AST nodes in the checked packages (what a walk over them visits)."""
+    total = 0
+    for package in corpus.packages:
+        for path in (src / package).rglob("*.py"):
+            try:
+                tree = ast.parse(path.read_bytes())
+            except SyntaxError:
+                continue
+            total += sum(1 for _ in ast.walk(tree))
+    return total
 
 
 def findings(output: str) -> collections.Counter[str]:
