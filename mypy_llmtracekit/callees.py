@@ -10,14 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from mypy.nodes import (
+    ARG_NAMED,
+    ARG_POS,
+    BytesExpr,
     CallExpr,
     Decorator,
     Expression,
     FuncDef,
+    IndexExpr,
     MemberExpr,
     MypyFile,
+    NameExpr,
     OverloadedFuncDef,
     RefExpr,
+    StrExpr,
     SuperExpr,
     SymbolNode,
     TypeInfo,
@@ -26,9 +32,14 @@ from mypy.nodes import (
 from mypy.types import CallableType, ProperType, TypeType, get_proper_type
 
 from mypy_llmtracekit.catalogue import Blocking, BlockingApis
+from mypy_llmtracekit.catalogue import blocking_api as catalogue_api
 from mypy_llmtracekit.declared import instance_of
 
 TypeOf = Callable[[Expression], Sequence[ProperType]]
+# Writes to these are not I/O the event loop waits on.
+CONSOLE_STREAMS = frozenset({"sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__"})
+# Keywords naming the file argument of archive constructors (``ZipFile(file=...)``).
+PATH_KEYWORDS = ("file", "name", "filename", "path")
 
 
 def receiver_infos(types: Sequence[ProperType]) -> list[TypeInfo]:
@@ -77,12 +88,6 @@ def sync_function(node: SymbolNode | None) -> FuncDef | None:
     return None
 
 
-def _is_coroutine(node: SymbolNode | None) -> bool:
-    if isinstance(node, Decorator):
-        node = node.func
-    return isinstance(node, FuncDef) and node.is_coroutine
-
-
 def _resolved_ref(callee: Expression) -> RefExpr | None:
     """``name`` or ``module.name`` or ``Class.name``: a callee the analyser resolved."""
     if isinstance(callee, MemberExpr):
@@ -96,34 +101,74 @@ def _resolved_ref(callee: Expression) -> RefExpr | None:
 
 
 def blocking_api(call: CallExpr, type_of: TypeOf, apis: BlockingApis) -> Blocking | None:
-    """The catalogue entry ``call`` runs, if it blocks."""
+    """The catalogue entry ``call`` runs, if it blocks (the catalogue decides:
+    ``catalogue.blocking_api``; this only resolves the call's parts)."""
     callee = call.callee
+    constructed = _constructed(callee)
+    if constructed is not None:
+        hit = catalogue_api(constructed.fullname, (), None, apis, constructed=constructed)
+        return hit if hit is not None and _condition_holds(call, hit, type_of) else None
     ref = _resolved_ref(callee)
-    if ref is not None and ref.node is not None and ref.fullname:
-        hit = apis.function(ref.fullname)
-        if hit is not None:
-            return hit
+    fullname = ref.fullname if ref is not None and ref.node is not None else None
+    infos: list[TypeInfo] = []
+    method: str | None = None
     if isinstance(callee, SuperExpr):
         info = callee.info
-        if info is None or _is_coroutine(method_node(info, callee.name, after=info)):
+        infos = [base.type for base in info.bases] if info is not None else []
+        method = callee.name
+    elif isinstance(callee, MemberExpr):
+        receiver = callee.expr
+        if isinstance(receiver, RefExpr) and isinstance(receiver.node, MypyFile):
+            pass  # a module attribute: judged as a function
+        elif isinstance(receiver, RefExpr) and receiver.fullname in CONSOLE_STREAMS:
             return None
-        return apis.method(info, callee.name)
-    if not isinstance(callee, MemberExpr):
+        elif isinstance(receiver, RefExpr) and isinstance(receiver.node, TypeInfo):
+            infos, method = [receiver.node], callee.name
+        else:
+            infos, method = receiver_infos(type_of(receiver)), callee.name
+    if fullname is None and method is None:
         return None
-    receiver = callee.expr
-    if isinstance(receiver, RefExpr) and isinstance(receiver.node, MypyFile):
-        return None  # a module attribute: judged as a function above
-    if isinstance(receiver, RefExpr) and isinstance(receiver.node, TypeInfo):
-        infos = [receiver.node]
-    else:
-        infos = receiver_infos(type_of(receiver))
-    for info in infos:
-        if _is_coroutine(method_node(info, callee.name)):
-            continue  # an async method of a subclass of a catalogued class
-        hit = apis.method(info, callee.name)
-        if hit is not None:
-            return hit
+    hit = catalogue_api(fullname, infos, method, apis)
+    return hit if hit is not None and _condition_holds(call, hit, type_of) else None
+
+
+def _constructed(callee: Expression) -> TypeInfo | None:
+    """The class a callee names (``Client``, ``mod.Client``, ``Queue[int]``)."""
+    if isinstance(callee, IndexExpr):
+        return _constructed(callee.base)
+    if isinstance(callee, RefExpr) and isinstance(callee.node, TypeInfo):
+        return callee.node
     return None
+
+
+def _condition_holds(call: CallExpr, hit: Blocking, type_of: TypeOf) -> bool:
+    """Whether the call's arguments make a conditional catalogue hit block."""
+    condition = hit.condition
+    if condition is None:
+        return True
+    if condition == "args":
+        return bool(call.args)
+    if condition == "path":
+        first = _argument(call, PATH_KEYWORDS, 0)
+        if first is None:
+            return False
+        if isinstance(first, (StrExpr, BytesExpr)):
+            return True
+        return any(
+            base.fullname in ("builtins.str", "builtins.bytes", "os.PathLike")
+            for info in receiver_infos(type_of(first))
+            for base in info.mro
+        )
+    flag = _argument(call, (condition.keyword,), condition.position)
+    return not (isinstance(flag, NameExpr) and flag.fullname == "builtins.False")
+
+
+def _argument(call: CallExpr, keywords: Sequence[str], position: int) -> Expression | None:
+    for arg, kind, name in zip(call.args, call.arg_kinds, call.arg_names):
+        if kind == ARG_NAMED and name in keywords:
+            return arg
+    positional = [arg for arg, kind in zip(call.args, call.arg_kinds) if kind == ARG_POS]
+    return positional[position] if position < len(positional) else None
 
 
 def project_function(call: CallExpr, type_of: TypeOf) -> FuncDef | None:
