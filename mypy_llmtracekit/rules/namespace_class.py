@@ -16,10 +16,11 @@ Left alone
     e.g. operator classes passed around as ``type[Operator]``);
     a class with a dunder method, even a class method (``__new__``,
     ``__get_pydantic_core_schema__``: it implements a protocol); a class nested
-    in another class's body (framework conventions: Django's and
-    tortoise's ``class Meta:``, pydantic's ``class Config:``); empty classes
-    (markers). Decorators (``@final``) change nothing: a decorated namespace is
-    still one.
+    in another class's body (framework conventions: Django's and tortoise's
+    ``class Meta:``, pydantic's ``class Config:``); a class whose only members
+    are placeholders (``class Operator: template = ""``: the root of a
+    hierarchy); empty classes (markers). Decorators (``@final``) change
+    nothing: a decorated namespace is still one.
 
 Why a syntax-only linter cannot
     Whether a base is ``Protocol``, an ABC, an Enum or a pydantic model, and
@@ -44,14 +45,20 @@ from mypy.nodes import (
     AssignmentStmt,
     ClassDef,
     Decorator,
+    DictExpr,
+    Expression,
     ExpressionStmt,
     FuncDef,
+    IntExpr,
+    ListExpr,
     NameExpr,
     OverloadedFuncDef,
     PassStmt,
+    SetExpr,
     Statement,
     StrExpr,
     SymbolNode,
+    TupleExpr,
     TypeInfo,
     Var,
 )
@@ -86,6 +93,38 @@ def _overrides_a_base(info: TypeInfo) -> bool:
             continue
         if any(name in base.names for base in info.mro[1:-1]):
             return True
+    return False
+
+
+def _only_placeholders(cdef: ClassDef) -> bool:
+    """``class Operator: template = ""``: empty values for subclasses to fill in.
+
+    A class whose only members are placeholders (``""``, ``None``, ``0``, empty
+    displays) declares what its subclasses provide: the root of a hierarchy.
+    """
+    values = [
+        stmt.rvalue
+        for stmt in cdef.defs.body
+        if isinstance(stmt, AssignmentStmt) and not _only_dunders(stmt)
+    ]
+    others = [
+        stmt
+        for stmt in cdef.defs.body
+        if not isinstance(stmt, (AssignmentStmt, PassStmt))
+        and not (isinstance(stmt, ExpressionStmt) and isinstance(stmt.expr, StrExpr))
+    ]
+    return bool(values) and not others and all(_placeholder(value) for value in values)
+
+
+def _placeholder(value: Expression) -> bool:
+    if isinstance(value, StrExpr):
+        return value.value == ""
+    if isinstance(value, IntExpr):
+        return value.value == 0
+    if isinstance(value, NameExpr):
+        return value.fullname == "builtins.None"
+    if isinstance(value, (ListExpr, TupleExpr, DictExpr, SetExpr)):
+        return not value.items
     return False
 
 
@@ -185,6 +224,8 @@ def _check_class(ctx: ModuleContext, cdef: ClassDef, scope: Scope) -> None:
         return  # class Meta: / class Config: inside a model: a framework convention
     info = cdef.info
     if _takes_part_in_a_hierarchy(ctx, info) or _overrides_a_base(info):
+        return
+    if _only_placeholders(cdef):
         return
     kinds = {_member_kind(stmt) for stmt in cdef.defs.body} - {None}
     if not kinds or "other" in kinds:
