@@ -65,8 +65,8 @@ EXPECTED = sorted(
         'svc/handlers.py:6: error: Module-level variable "timeout" has no annotation and its type '
         'is not obvious (inferred "int"); annotate it: timeout: int = ...  [ltk-untyped-module-var]',
         'svc/handlers.py:10: error: Attribute "_conn" of class "Service" has no annotation and its '
-        'type is not obvious (inferred "sqlite3.Connection"); annotate it: self._conn: '
-        "sqlite3.Connection = ...  [ltk-untyped-attribute]",
+        'type is not obvious (inferred "Connection"); annotate it: self._conn: Connection = ... '
+        "(add: from sqlite3 import Connection)  [ltk-untyped-attribute]",
         'svc/handlers.py:13: error: Blocking call "sqlite3.Connection.execute" in async function '
         '"handle" stalls the event loop; use aiosqlite, or await asyncio.to_thread(...)  '
         "[ltk-blocking-io]",
