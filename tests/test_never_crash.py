@@ -58,3 +58,35 @@ def test_entry_point_exceptions_are_contained(project: Project) -> None:
         assert "INTERNAL ERROR" not in result.stdout + result.stderr
         assert "Traceback" not in result.stdout + result.stderr
         assert sorted(result.lines) == expected, args
+
+
+def test_recursive_type_aliases_are_walked_safely(project: Project) -> None:
+    """``JSON = Union[int, list["JSON"]]`` (pydantic, celery, litestar, typer have such)."""
+    project.write(
+        {
+            "mypy.ini": "[mypy]\nplugins = mypy_llmtracekit\n"
+            "enable_error_code = ltk-optional-union, ltk-callable-any\n",
+            "data.py": """
+                from typing import Any, Callable, Optional, Union
+                JSON = Union[int, str, list["JSON"], dict[str, "JSON"]]
+                Nested = Optional[list["Nested"]]
+
+                def load() -> JSON:
+                    return 1
+
+                def handler(value: JSON, hook: Callable[[JSON], None]) -> Optional[JSON]:
+                    return value
+
+                data = load()
+
+                class Holder:
+                    def __init__(self) -> None:
+                        self.value = load()
+            """,
+        }
+    )
+    for args in ([], [], ["-n", "2"]):
+        result = project.mypy(*args, "data.py")
+        assert "INTERNAL ERROR" not in result.stdout + result.stderr
+        assert "ltk-internal" not in result.stdout, result.stdout
+        assert any("ltk-untyped-module-var" in line for line in result.lines)
