@@ -116,7 +116,8 @@ def test_catalogue_conditions_and_stoppers() -> None:
     assert catalogue.functions["tarfile.open"].condition == "path"
     lock = catalogue.classes["threading.Lock"]
     assert lock.unless_false["acquire"] == FalseFlag("blocking", 0)
-    assert catalogue.classes["queue.Queue"].unless_false["put"] == FalseFlag("block", 1)
+    assert catalogue.classes["queue.Queue"].unless_false["get"] == FalseFlag("block", 0)
+    assert not catalogue.classes["queue.Queue"].blocks("put")
     # In-memory streams and prompt templates stop the MRO walk: nothing blocks.
     assert not catalogue.classes["io.StringIO"].blocks("write")
     assert not catalogue.classes["langchain_core.prompts.BasePromptTemplate"].blocks("invoke")

@@ -207,6 +207,11 @@ def call_parts(
     if not isinstance(callee, MemberExpr):
         return fullname, (), None, None
     receiver = callee.expr
+    if isinstance(receiver, MemberExpr) and receiver.name == "buffer":
+        receiver = receiver.expr  # sys.stdout.buffer.write(...): still the console
+        if isinstance(receiver, RefExpr) and receiver.fullname in _CONSOLE_STREAMS:
+            return None, (), None, None
+        receiver = callee.expr
     if isinstance(receiver, RefExpr):
         if isinstance(receiver.node, MypyFile):
             return fullname, (), None, None  # a module attribute: judged as a function
