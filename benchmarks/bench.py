@@ -15,7 +15,7 @@ their cache directories; every run has ``PYTHONHASHSEED=0``. Prints a markdown
 table (the README takes it verbatim) and writes it with the raw figures to
 ``--out``. ``--quick`` measures the small corpus only, in under ten minutes.
 
-    python benchmarks/bench.py            # small + full, about 30 minutes
+    python benchmarks/bench.py            # small + full, 15-20 minutes on a quiet machine
     python benchmarks/bench.py --quick    # small only
     python benchmarks/bench.py --scale    # also 369k lines, cold
 """
