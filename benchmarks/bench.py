@@ -15,7 +15,7 @@ their cache directories; every run has ``PYTHONHASHSEED=0``. Prints a markdown
 table (the README takes it verbatim) and writes it with the raw figures to
 ``--out``. ``--quick`` measures the small corpus only, in under ten minutes.
 
-    python benchmarks/bench.py            # small + full, about 30 minutes
+    python benchmarks/bench.py            # small + full, 15-20 minutes on a quiet machine
     python benchmarks/bench.py --quick    # small only
     python benchmarks/bench.py --scale    # also 369k lines, cold
 """
@@ -23,6 +23,7 @@ table (the README takes it verbatim) and writes it with the raw figures to
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime
 import importlib.util
 import json
@@ -181,6 +182,17 @@ def dmypy_count(corpus: Corpus, src: Path, work: Path, row: Row) -> None:
         row.instructions[kind] = (counts[kind, DMYPY_EDITS] - counts[kind, 0]) / DMYPY_EDITS
 
 
+def save(out: Path, head: str, rows: list[Row], sizes: list[Size]) -> str:
+    """Write the tables and raw figures so far (a long run can be read before it ends)."""
+    linearity = linearity_table(sizes, rows)
+    text = f"{head}\n\n{results_table(rows)}\n\nLinearity (cold runs):\n\n{linearity}\n"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.md").write_text(text)
+    figures = {"rows": [asdict(r) for r in rows], "sizes": [asdict(s) for s in sizes]}
+    (out / "bench.json").write_text(json.dumps(figures, indent=1) + "\n")
+    return text
+
+
 def main() -> int:
     """Measure, print the tables, write them and the raw figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -200,6 +212,19 @@ def main() -> int:
     if args.scale:
         names.append("scale")
 
+    spec = importlib.util.find_spec("mypy_llmtracekit")
+    assert spec is not None and spec.origin is not None, "install the plugin: pip install -e ."
+    package_dir = Path(spec.origin).parent
+    compileall.compile_dir(str(package_dir), quiet=1)  # as a wheel install does
+    head = (
+        f"Machine: {machine(mypy.version.__version__)}; plugin {plugin_revision(package_dir)} "
+        f"from `{package_dir}`; {datetime.date.today()}; every default code on; "
+        f"`PYTHONHASHSEED=0`. Instructions: `valgrind --tool=cachegrind --cache-sim=no`, one "
+        f"run each (dmypy: per edit, from sessions of 0 and {DMYPY_EDITS} edits). Wall and CPU: "
+        f"medians of {repeats} ABBA pairs ({repeats * 2} for the editor rows; dmypy CPU is the "
+        f"daemon's); peak MB: RSS (dmypy: the daemon's, whole session). Editor rows: "
+        f"{editor.environment_note()}."
+    )
     rows: list[Row] = []
     sizes: list[Size] = []
     for name in names:
@@ -210,10 +235,12 @@ def main() -> int:
         print(f"{name}: {size.lines:,} lines, {size.nodes:,} AST nodes", file=sys.stderr)
         caches = ("cold",) if name == "scale" else ("cold", "warm")
         corpus_rows = wall_runs(corpus, src, work, repeats, caches)
-        if counted:
-            count_runs(corpus, src, work, corpus_rows)
         corpus_rows[0].corpus = label(corpus, size)
         rows += corpus_rows
+        save(args.out, head, rows, sizes)
+        if counted:
+            count_runs(corpus, src, work, corpus_rows)
+            save(args.out, head, rows, sizes)
 
     # The editor rows stay on the small corpus: a daemon counted under cachegrind
     # checks the whole corpus first, which the full one would make too slow.
@@ -221,31 +248,13 @@ def main() -> int:
     src = fetch(edited, work)
     print(f"editor latencies on {edited.name}", file=sys.stderr)
     rows.append(single_file(edited, src, work, repeats * 2, counted))
+    save(args.out, head, rows, sizes)
     dmypy_row = dmypy_wall(edited, src, work, repeats * 2)
+    rows.append(dmypy_row)
+    save(args.out, head, rows, sizes)
     if counted and not args.quick:  # four daemons under cachegrind: minutes
         dmypy_count(edited, src, work, dmypy_row)
-    rows.append(dmypy_row)
-
-    spec = importlib.util.find_spec("mypy_llmtracekit")
-    assert spec is not None and spec.origin is not None, "install the plugin: pip install -e ."
-    package_dir = Path(spec.origin).parent
-    head = (
-        f"Machine: {machine(mypy.version.__version__)}; plugin {plugin_revision(package_dir)} "
-        f"from `{package_dir}`; {datetime.date.today()}; every default code on; "
-        f"`PYTHONHASHSEED=0`. Instructions: `valgrind --tool=cachegrind --cache-sim=no`, one "
-        f"run each (dmypy: per edit, from sessions of 0 and {DMYPY_EDITS} edits). Wall and CPU: "
-        f"medians of {repeats} ABBA pairs ({repeats * 2} for the editor rows; dmypy CPU is the "
-        f"daemon's); peak MB: RSS (dmypy: the daemon's, whole session). Editor rows: "
-        f"{editor.environment_note()}."
-    )
-    linearity = linearity_table(sizes, rows)
-    text = f"{head}\n\n{results_table(rows)}\n\nLinearity (cold runs):\n\n{linearity}\n"
-    print(text)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "bench.md").write_text(text)
-    (args.out / "bench.json").write_text(
-        json.dumps({"rows": [asdict(r) for r in rows], "sizes": [asdict(s) for s in sizes]})
-    )
+    print(save(args.out, head, rows, sizes))
     return 0
 
 

@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from corpus import CORPORA, fetch, mypy_command
+from corpus import CORPORA, bench_env, fetch, mypy_command
 from table import markdown
 
 PACKAGE = "mypy_llmtracekit"
@@ -201,7 +201,7 @@ def main() -> int:
     sections = []
     for phase in ("cold", "warm"):
         out = (args.out / f"profile-{corpus.name}-{phase}.prof").resolve()
-        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        env = bench_env()
         command = [sys.executable, __file__, "--run", str(src), str(out), json.dumps(mypy_args)]
         subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
         sections.append(report(f"{corpus.name}, {phase} cache", out, args.top))
