@@ -173,4 +173,9 @@ def _summary(
 
 def _general(reason: str) -> str:
     """A reason without the names it quotes, so that the summary groups them."""
+    reason = re.sub(
+        r"^Object \S+ is a decorator we can't handle$",
+        "a decorator mypy's suggestion engine cannot see through",
+        reason,
+    )
     return re.sub(r'"[^"]*"', "X", reason)

@@ -349,7 +349,8 @@ def test_config_file_option(
     _, out = run_fix(tmp_path, capsys, monkeypatch, "mod.py")
     assert out == "mypy_llmtracekit fix: fixed 0 findings in 0 files; left 0\n"
     _, out = run_fix(tmp_path, capsys, monkeypatch, "--config-file", "custom.ini", "mod.py")
-    assert (tmp_path / "mod.py").read_text() == "from typing import Optional\n\nx: int | None = None\n"
+    fixed = (tmp_path / "mod.py").read_text()
+    assert fixed == "from typing import Optional\n\nx: int | None = None\n"
 
 
 def test_quoted_forward_reference_kept_where_evaluated(
