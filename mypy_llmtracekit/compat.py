@@ -130,11 +130,14 @@ def options_for_module(options: Options, module: str) -> Options:
 
 
 def is_enabled_in(options: Options, code: ErrorCode) -> bool:
-    """Return True if ``code`` is enabled under ``options``."""
+    """Return True if ``code`` is enabled under ``options`` (as mypy decides it:
+    an umbrella code disabled turns off its sub-codes unless one is enabled)."""
     if code in options.disabled_error_codes:
         return False
     if code in options.enabled_error_codes:
         return True
+    if code.sub_code_of is not None and code.sub_code_of in options.disabled_error_codes:
+        return False
     return code.default_enabled
 
 

@@ -345,7 +345,8 @@ class LlmTracekitPlugin(Plugin):
 
         def keep(code: ErrorCode, line: int) -> bool:
             codes = ignored.get(line)
-            if codes is not None and (not codes or code.code in codes):
+            umbrella = code.sub_code_of.code if code.sub_code_of is not None else None
+            if codes is not None and (not codes or code.code in codes or umbrella in codes):
                 return False
             return compat.is_enabled_in(options, code)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import textwrap
 
-import pytest
 from conftest import PLUGIN_INI, Project, Result
 
 from mypy_llmtracekit import hooks
@@ -66,11 +65,6 @@ def test_umbrella_in_every_mode(project: Project) -> None:
     assert _sorted(project.run("mypy.dmypy", "run", "--", "app", "legacy")) == EXPECTED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hooks.py keep() and compat.is_enabled_in ignore ErrorCode.sub_code_of when the "
-    "daemon republishes indirect findings (lead's files; see the issue-11 report)",
-)
 def test_umbrella_ignore_under_daemon_after_helper_edit(project: Project) -> None:
     project.write(FILES)
     assert _sorted(project.run("mypy.dmypy", "run", "--", "app", "legacy")) == EXPECTED
