@@ -51,6 +51,8 @@ SETTINGS: dict[str, tuple[str, ...]] = {
     "ltk-background-task": ("background_task_helper",),
     "ltk-sql-account-view": ("sql_classes", "sql_exempt_tables", "sql_view_prefix"),
     "ltk-sql-account-insert": ("sql_classes", "sql_exempt_tables", "sql_account_setting"),
+    "ltk-io-in-transaction": ("transaction_io_extra", "transaction_io_exempt", "sql_classes"),
+    "ltk-await-in-loop": ("sql_classes",),
 }
 
 INTERNAL_CODE = "ltk-internal"
