@@ -28,7 +28,10 @@ def startup_pth() -> None:
     target = Path(sysconfig.get_paths()["purelib"]) / STARTUP_PTH
     source = Path(__file__).parent.parent / STARTUP_PTH
     if source.exists() and not target.exists():
-        shutil.copyfile(source, target)
+        # Atomic: a Python starting meanwhile (another xdist worker) never reads half a line.
+        temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
 
 
 @dataclass
