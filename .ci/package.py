@@ -40,14 +40,18 @@ def run(*args: str | Path, cwd: Path = ROOT) -> str:
     return done.stdout
 
 
-def readme_example() -> tuple[str, str]:
-    """The "Try it" section's command (after ``cd examples &&``) and its output."""
+def readme_example() -> tuple[str, str, list[str]]:
+    """The "Try it" section's command (after ``cd examples &&``), its output, and the
+    packages it installs beside the project (``pip install . httpx``)."""
     text = (ROOT / "README.md").read_text()
     match = re.search(r"## Try it.*?```sh\n(.*?)```\s*```\n(.*?)```", text, re.S)
     if match is None:
         sys.exit("package: no 'Try it' command and output in README.md")
-    command = match.group(1).strip().rpartition("cd examples && ")[2]
-    return command, match.group(2)
+    full = match.group(1).strip()
+    command = full.rpartition("cd examples && ")[2]
+    install = re.search(r"pip install \. ?([^&]*)", full)
+    extra = install.group(1).split() if install is not None else []
+    return command, match.group(2), extra
 
 
 def main() -> None:
@@ -75,7 +79,9 @@ def main() -> None:
             work / "examples",
             ignore=shutil.ignore_patterns(".mypy_cache", "__pycache__"),
         )
-        command, expected = readme_example()
+        command, expected, extra = readme_example()
+        if extra:
+            run(python, "-m", "pip", "install", "--quiet", *extra)
         argv = command.split()
         if argv[0] != "mypy":
             sys.exit(f"package: the README example is not a mypy command: {command}")
