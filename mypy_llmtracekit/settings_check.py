@@ -145,9 +145,20 @@ def note_once(
     for note in new:
         noted.said.add(note)
         if _first_in_run(note, cache_dir):
-            print(f"mypy-llmtracekit: note: {where}{note}", file=stream or sys.stderr)
+            _say(f"mypy-llmtracekit: note: {where}{note}\n", stream)
             printed.append(note)
     return printed
+
+
+def _say(line: str, stream: TextIO | None) -> None:
+    """Write one whole line: ``-n`` workers share stderr, and one ``write`` of a short
+    line to it is not interleaved with another process's (``print`` writes the text
+    and the newline apart)."""
+    if stream is not None:
+        stream.write(line)
+        return
+    sys.stderr.flush()
+    os.write(sys.stderr.fileno(), line.encode())
 
 
 def _first_in_run(note: str, cache_dir: str) -> bool:
