@@ -10,9 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from mypy.nodes import (
-    ARG_NAMED,
-    ARG_POS,
-    BytesExpr,
     CallExpr,
     Decorator,
     Expression,
@@ -20,10 +17,8 @@ from mypy.nodes import (
     IndexExpr,
     MemberExpr,
     MypyFile,
-    NameExpr,
     OverloadedFuncDef,
     RefExpr,
-    StrExpr,
     SuperExpr,
     SymbolNode,
     TypeInfo,
@@ -31,15 +26,11 @@ from mypy.nodes import (
 )
 from mypy.types import CallableType, ProperType, TypeType, get_proper_type
 
-from mypy_llmtracekit.catalogue import Blocking, BlockingApis
+from mypy_llmtracekit.catalogue import CONSOLE_STREAMS, Blocking, BlockingApis, arguments_block
 from mypy_llmtracekit.catalogue import blocking_api as catalogue_api
 from mypy_llmtracekit.declared import instance_of
 
 TypeOf = Callable[[Expression], Sequence[ProperType]]
-# Writes to these are not I/O the event loop waits on.
-CONSOLE_STREAMS = frozenset({"sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__"})
-# Keywords naming the file argument of archive constructors (``ZipFile(file=...)``).
-PATH_KEYWORDS = ("file", "name", "filename", "path")
 
 
 def receiver_infos(types: Sequence[ProperType]) -> list[TypeInfo]:
@@ -143,32 +134,15 @@ def _constructed(callee: Expression) -> TypeInfo | None:
 
 def _condition_holds(call: CallExpr, hit: Blocking, type_of: TypeOf) -> bool:
     """Whether the call's arguments make a conditional catalogue hit block."""
-    condition = hit.condition
-    if condition is None:
-        return True
-    if condition == "args":
-        return bool(call.args)
-    if condition == "path":
-        first = _argument(call, PATH_KEYWORDS, 0)
-        if first is None:
-            return False
-        if isinstance(first, (StrExpr, BytesExpr)):
-            return True
+
+    def is_path(expr: Expression) -> bool:
         return any(
             base.fullname in ("builtins.str", "builtins.bytes", "os.PathLike")
-            for info in receiver_infos(type_of(first))
+            for info in receiver_infos(type_of(expr))
             for base in info.mro
         )
-    flag = _argument(call, (condition.keyword,), condition.position)
-    return not (isinstance(flag, NameExpr) and flag.fullname == "builtins.False")
 
-
-def _argument(call: CallExpr, keywords: Sequence[str], position: int) -> Expression | None:
-    for arg, kind, name in zip(call.args, call.arg_kinds, call.arg_names):
-        if kind == ARG_NAMED and name in keywords:
-            return arg
-    positional = [arg for arg, kind in zip(call.args, call.arg_kinds) if kind == ARG_POS]
-    return positional[position] if position < len(positional) else None
+    return arguments_block(call, hit, is_path)
 
 
 def project_function(call: CallExpr, type_of: TypeOf) -> FuncDef | None:

@@ -24,11 +24,18 @@ from dataclasses import dataclass, field
 from typing import Literal, Union
 
 from mypy.nodes import (
+    ARG_NAMED,
+    ARG_POS,
     FUNC_NO_INFO,
+    BytesExpr,
+    CallExpr,
     Decorator,
+    Expression,
     FuncBase,
     FuncDef,
+    NameExpr,
     OverloadedFuncDef,
+    StrExpr,
     SymbolNode,
     TypeAlias,
     TypeInfo,
@@ -378,3 +385,39 @@ def _method_owner(node: SymbolNode | None) -> TypeInfo | None:
     if isinstance(node, FuncBase) and node.info is not FUNC_NO_INFO:
         return node.info
     return None
+
+
+# Writing to these is what print() does: not worth a thread.
+CONSOLE_STREAMS = frozenset({"sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__"})
+# Keywords naming the file argument of archive constructors (``ZipFile(file=...)``).
+PATH_KEYWORDS = ("file", "name", "filename", "path")
+
+
+def call_argument(call: CallExpr, keywords: Sequence[str], position: int) -> Expression | None:
+    """The argument passed by one of ``keywords``, else the ``position``-th positional one."""
+    for arg, kind, name in zip(call.args, call.arg_kinds, call.arg_names):
+        if kind == ARG_NAMED and name in keywords:
+            return arg
+    positional = [arg for arg, kind in zip(call.args, call.arg_kinds) if kind == ARG_POS]
+    return positional[position] if position < len(positional) else None
+
+
+def arguments_block(call: CallExpr, hit: Hit, is_path: Callable[[Expression], bool]) -> bool:
+    """Whether the call's arguments make a conditional hit block.
+
+    ``is_path`` judges a non-literal file argument by its type (the caller knows
+    where types come from: mypy's type map, or declarations).
+    """
+    condition = hit.condition
+    if condition is None:
+        return True
+    if condition == "args":
+        return bool(call.args)
+    if condition == "path":
+        first = call_argument(call, PATH_KEYWORDS, 0)
+        if first is None:
+            return False
+        return isinstance(first, (StrExpr, BytesExpr)) or is_path(first)
+    assert isinstance(condition, FalseFlag)
+    flag = call_argument(call, (condition.keyword,), condition.position)
+    return not (isinstance(flag, NameExpr) and flag.fullname == "builtins.False")

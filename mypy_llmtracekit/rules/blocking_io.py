@@ -64,8 +64,6 @@ from collections.abc import Sequence
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
-    ARG_NAMED,
-    ARG_POS,
     BytesExpr,
     CallExpr,
     Expression,
@@ -96,7 +94,13 @@ from mypy.types import (
 )
 from mypy.typevars import fill_typevars_with_any
 
-from mypy_llmtracekit.catalogue import Blocking, FalseFlag, Hit, blocking_api
+from mypy_llmtracekit.catalogue import (
+    CONSOLE_STREAMS,
+    Blocking,
+    Hit,
+    arguments_block,
+    blocking_api,
+)
 from mypy_llmtracekit.compat import Location
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 
@@ -104,9 +108,6 @@ CODE: ErrorCode = error_code("ltk-blocking-io", "Blocking I/O call inside an asy
 
 __all__ = ["CODE", "RULE", "Blocking", "Hit", "blocking_hit", "call_parts", "receiver_classes"]
 
-# Writing to these is what print() does: not worth a thread.
-_CONSOLE_STREAMS = frozenset({"sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__"})
-_PATH_KEYWORDS = ("file", "name", "filename", "path")
 
 
 def receiver_classes(typ: ProperType | None) -> list[TypeInfo]:
@@ -209,25 +210,17 @@ def call_parts(
     receiver = callee.expr
     if isinstance(receiver, MemberExpr) and receiver.name == "buffer":
         receiver = receiver.expr  # sys.stdout.buffer.write(...): still the console
-        if isinstance(receiver, RefExpr) and receiver.fullname in _CONSOLE_STREAMS:
+        if isinstance(receiver, RefExpr) and receiver.fullname in CONSOLE_STREAMS:
             return None, (), None, None
         receiver = callee.expr
     if isinstance(receiver, RefExpr):
         if isinstance(receiver.node, MypyFile):
             return fullname, (), None, None  # a module attribute: judged as a function
-        if receiver.fullname in _CONSOLE_STREAMS:
+        if receiver.fullname in CONSOLE_STREAMS:
             return None, (), None, None
         if isinstance(receiver.node, TypeInfo):
             return fullname, [receiver.node], callee.name, None
     return fullname, receiver_classes(expression_type(ctx, receiver)), callee.name, None
-
-
-def _argument(call: CallExpr, keywords: Sequence[str], position: int) -> Expression | None:
-    for arg, kind, name in zip(call.args, call.arg_kinds, call.arg_names):
-        if kind == ARG_NAMED and name in keywords:
-            return arg
-    positional = [arg for arg, kind in zip(call.args, call.arg_kinds) if kind == ARG_POS]
-    return positional[position] if position < len(positional) else None
 
 
 def _is_path(ctx: ModuleContext, expr: Expression | None) -> bool:
@@ -251,16 +244,7 @@ def _is_path(ctx: ModuleContext, expr: Expression | None) -> bool:
 
 def condition_holds(ctx: ModuleContext, call: CallExpr, hit: Hit) -> bool:
     """Whether the call's arguments make a conditional hit block."""
-    condition = hit.condition
-    if condition is None:
-        return True
-    if condition == "args":
-        return bool(call.args)
-    if condition == "path":
-        return _is_path(ctx, _argument(call, _PATH_KEYWORDS, 0))
-    assert isinstance(condition, FalseFlag)
-    flag = _argument(call, (condition.keyword,), condition.position)
-    return not (isinstance(flag, NameExpr) and flag.fullname == "builtins.False")
+    return arguments_block(call, hit, lambda expr: _is_path(ctx, expr))
 
 
 def blocking_hit(ctx: ModuleContext, call: CallExpr) -> Blocking | None:
