@@ -3,10 +3,10 @@
     python .ci/package.py
 
 Builds with ``python -m build`` into a temporary directory, runs ``twine check``,
-checks that the wheel holds the data files and the rule pages, installs the wheel
+checks that the wheel holds every module and data file, installs the wheel
 into a fresh virtualenv (nothing of this checkout importable), copies
 ``examples/`` next to it and runs the README's "Try it" command there: the output
-must be the README's, line for line.
+must be the README's, line for line, and so must ``dmypy run`` with the same arguments.
 """
 
 from __future__ import annotations
@@ -20,12 +20,17 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every module of both packages (a subpackage left out of pyproject.toml once
+# shipped a wheel without `fix`), their markers and data, and the start-up hook.
 IN_WHEEL = (
-    "mypy_llmtracekit/__init__.py",
-    "mypy_llmtracekit/py.typed",
-    "mypy_llmtracekit/data/blocking_io.toml",
-    "mypy_llmtracekit/rules/blocking_io.py",
-    "mypy_llmtracekit/cli.py",
+    *(
+        path.relative_to(ROOT).as_posix()
+        for package in ("mypy_llmtracekit", "mypy_llmtracekit_anchor")
+        for path in sorted((ROOT / package).rglob("*"))
+        if path.suffix in (".py", ".typed", ".toml") and "__pycache__" not in path.parts
+    ),
+    "_mypy_llmtracekit_startup.py",
+    "mypy_llmtracekit_startup.pth",
 )
 
 
@@ -93,6 +98,15 @@ def main() -> None:
                 f"package: README example from the wheel differs (exit {done.returncode}):\n"
                 f"{done.stdout}{done.stderr}"
             )
+        # The daemon, as an editor runs it, prints the same: the findings are filed
+        # under mypy_llmtracekit_anchor, which mypy must find in the installed wheel.
+        dmypy = venv / "bin" / "dmypy"
+        daemon = subprocess.run(
+            [dmypy, "run", "--", *argv[1:]], cwd=work / "examples", capture_output=True, text=True
+        )
+        subprocess.run([dmypy, "stop"], cwd=work / "examples", capture_output=True)
+        if daemon.stdout.replace("Daemon started\n", "") != expected:
+            sys.exit(f"package: dmypy run from the wheel differs:\n{daemon.stdout}{daemon.stderr}")
         origin = run(
             python, "-c", "import mypy_llmtracekit; print(mypy_llmtracekit.__file__)", cwd=work
         )
@@ -103,6 +117,7 @@ def main() -> None:
             ("rule", "ltk-blocking-io"),
             ("rule", "ltk-internal"),
             ("catalogue", "sqlite3"),
+            ("fix", "--help"),
         ):
             if not run(python, "-m", "mypy_llmtracekit", *args, cwd=work).strip():
                 sys.exit(f"package: python -m mypy_llmtracekit {' '.join(args)} printed nothing")

@@ -21,6 +21,10 @@ are supported. The internals used, and why:
   ``clear_errors_in_targets``/``error_info_map``: the daemon (``dmypy``) resets
   its error list at every module update, so findings carry a target of their own
   and are put back after each reset (a reset replaces ``error_info_map``).
+* ``gc.get_referrers(options)``, ``BuildManager.find_module_cache.find_module``,
+  ``.search_paths``, ``Options.clone_for_module`` and ``mypy.util.is_sub_path_normabs``:
+  under the daemon, whether mypy finds and follows the anchor package that our
+  findings are filed under (see :class:`Reporter`), and which modules are installed.
 * ``Errors.generate_unused_ignore_errors``: under dmypy, unused ignores are
   computed again after our pass (the daemon computes them before it).
 * ``MypyFile.is_cache_skeleton``: set under the daemon so that a change elsewhere
@@ -68,6 +72,7 @@ from mypy.types import (
     get_proper_type,
 )
 from mypy.typevars import fill_typevars, fill_typevars_with_any
+from mypy.util import is_sub_path_normabs
 
 # A fine-grained target name that no mypy node can have: the daemon never
 # clears or re-triggers it on its own.
@@ -244,17 +249,26 @@ def recheck_whole_module_on_change(tree: MypyFile, modules: dict[str, MypyFile])
         manager.ast_cache.pop(tree.fullname, None)
 
 
-_managers: dict[int, BuildManager] = {}
+_managers: dict[tuple[int, str], BuildManager] = {}
 
 
 def _build_manager(modules: dict[str, MypyFile]) -> BuildManager | None:
     """The BuildManager whose module table ``modules`` is (one heap scan per build)."""
-    found = _managers.get(id(modules))
-    if found is not None and found.modules is modules:
+    return _manager_holding(modules, "modules")
+
+
+def _manager_of(options: Options) -> BuildManager | None:
+    """The BuildManager whose global options are ``options`` (one heap scan per build)."""
+    return _manager_holding(options, "options")
+
+
+def _manager_holding(value: object, attribute: str) -> BuildManager | None:
+    found = _managers.get((id(value), attribute))
+    if found is not None and getattr(found, attribute) is value:
         return found
-    for obj in gc.get_referrers(modules):
-        if isinstance(obj, BuildManager) and obj.modules is modules:
-            _managers[id(modules)] = obj
+    for obj in gc.get_referrers(value):
+        if isinstance(obj, BuildManager) and getattr(obj, attribute) is value:
+            _managers[(id(value), attribute)] = obj
             return obj
     return None
 
@@ -262,6 +276,53 @@ def _build_manager(modules: dict[str, MypyFile]) -> BuildManager | None:
 def is_daemon(options: Options) -> bool:
     """Return True when mypy runs as a daemon in fine-grained mode."""
     return bool(options.fine_grained_incremental)
+
+
+# Under dmypy our findings are filed under this module's top-level target (see
+# Reporter). Its top level, unlike function bodies, is checked even though mypy
+# silences installed packages (which it parses without function bodies).
+ANCHOR_MODULE = "mypy_llmtracekit_anchor"
+ANCHOR_TARGET: str = ANCHOR_MODULE
+_anchor_found: dict[int, bool] = {}
+
+
+def needs_anchor(file: MypyFile, options: Options) -> bool:
+    """Under dmypy: whether ``file``, a project module, should depend on the anchor.
+
+    Never for installed or typeshed modules (no cycle through ``builtins``), and
+    only when mypy itself finds the anchor (see :func:`anchor_reachable`).
+    """
+    if not is_daemon(options) or file.fullname == ANCHOR_MODULE:
+        return False
+    manager = _manager_of(options)
+    if manager is None or _installed(manager, file.path):
+        return False
+    return anchor_reachable(options)
+
+
+def anchor_reachable(options: Options) -> bool:
+    """Whether mypy finds the anchor as an installed typed package that it follows
+    (``options``: the global options of the build, as given to the plugin).
+
+    A wheel install; an editable install through an import hook is invisible to
+    mypy's module finder. So an added dependency on it is never reported missing.
+    """
+    manager = _manager_of(options)
+    if manager is None:
+        return False
+    found = _anchor_found.get(id(manager))
+    if found is None:
+        path = manager.find_module_cache.find_module(ANCHOR_MODULE)
+        follow = manager.options.clone_for_module(ANCHOR_MODULE).follow_imports
+        found = isinstance(path, str) and _installed(manager, path)
+        found = found and follow in ("normal", "silent")
+        _anchor_found[id(manager)] = found
+    return found
+
+
+def _installed(manager: BuildManager, path: str) -> bool:
+    search = manager.search_paths
+    return any(is_sub_path_normabs(path, d) for d in (*search.package_path, *search.typeshed_path))
 
 
 @dataclass(frozen=True)
@@ -303,15 +364,20 @@ def channel_of(code: ErrorCode) -> str:
 class Reporter:
     """Sends findings into mypy's error list; under the daemon, keeps them there.
 
-    One instance per plugin instance (so per mypy process and build). Findings
-    carry a fine-grained target of their own (``<mypy_llmtracekit>:channel:module``)
-    that the daemon never re-checks or clears by itself. The daemon empties its
-    whole error list at the start of every module update and rebuilds it by
-    re-checking targets; :meth:`sync` puts the kept findings back after each such
-    reset and forgets the modules that left the build.
+    One instance per plugin instance (so per mypy process and build). The daemon
+    empties its whole error list at the start of every module update and rebuilds
+    it by re-checking the targets that had errors: :meth:`sync` puts the kept
+    findings back after each reset and forgets the modules that left the build.
+    Findings are filed under the top-level target of ``mypy_llmtracekit_anchor`` when
+    that module is in the build (``anchored``): the daemon then re-checks it after
+    every update, which calls the plugin even when nothing else is checked (an
+    update that only removes modules). Otherwise under a target no node has
+    (``<mypy_llmtracekit>:channel:module``), which the daemon leaves alone. Either
+    way the plugin removes its own findings by identity, never by target.
     """
 
     daemon: bool
+    anchored: bool = False
     # (module id, channel) -> (file path, findings accepted by mypy); dmypy only.
     _kept: dict[tuple[str, str], tuple[str, list[ErrorInfo]]] = field(default_factory=dict)
     # The error map the kept findings were last put into (a reset replaces it).
@@ -363,8 +429,8 @@ class Reporter:
     ) -> None:
         if self.daemon:
             self.sync(errors, None)
-        target = f"{_TARGET_PREFIX}{channel}:{module}"
-        errors.clear_errors_in_targets(path, {target})
+            self._drop(errors, (module, channel))
+        target = ANCHOR_TARGET if self.anchored else f"{_TARGET_PREFIX}{channel}:{module}"
         accepted: list[ErrorInfo] = []
         for code, message, loc in findings:
             info = ErrorInfo(
@@ -383,16 +449,26 @@ class Reporter:
                 target=target,
             )
             add(info)
-            if self.daemon and info in errors.error_info_map.get(path, ()):
+            if self.daemon and any(info is seen for seen in errors.error_info_map.get(path, ())):
                 accepted.append(info)
         if self.daemon:
             self._kept[(module, channel)] = (path, accepted)
 
-    def forget(self, errors: Errors, path: str, module: str) -> None:
+    def forget(self, errors: Errors, module: str) -> None:
         """Drop every finding of a module (under dmypy)."""
         for channel in (MODULE_CHANNEL, CHAIN_CHANNEL):
-            if self._kept.pop((module, channel), None) is not None:
-                errors.clear_errors_in_targets(path, {f"{_TARGET_PREFIX}{channel}:{module}"})
+            self._drop(errors, (module, channel))
+
+    def _drop(self, errors: Errors, key: tuple[str, str]) -> None:
+        """Forget a module's findings of one channel and take them out of mypy's list."""
+        kept = self._kept.pop(key, None)
+        if kept is None or errors.error_info_map is not self._map:
+            return
+        path, infos = kept
+        gone = {id(info) for info in infos}
+        current = errors.error_info_map.get(path)
+        if current is not None and gone:
+            errors.error_info_map[path] = [info for info in current if id(info) not in gone]
 
     def sync(self, errors: Errors | None, live: Container[str] | None) -> None:
         """Under dmypy: forget modules no longer in ``live`` (when given), and put the
@@ -401,9 +477,7 @@ class Reporter:
             return
         if live is not None:
             for key in [key for key in self._kept if key[0] not in live]:
-                path, _ = self._kept.pop(key)
-                if errors.error_info_map is self._map:
-                    errors.clear_errors_in_targets(path, {f"{_TARGET_PREFIX}{key[1]}:{key[0]}"})
+                self._drop(errors, key)
         if errors.error_info_map is self._map:
             return
         self._map = errors.error_info_map

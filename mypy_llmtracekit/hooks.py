@@ -61,6 +61,9 @@ from mypy_llmtracekit.summaries import ModuleSummary, SummaryStore
 from mypy_llmtracekit.summary_builder import build_summary
 from mypy_llmtracekit.walker import ModuleWalker
 
+# mypy.build.PRI_LOW: an import inside a function (ordered after the module's own).
+ANCHOR_PRIORITY = 20
+
 INTERNAL: ErrorCode = error_code(
     "ltk-internal", "mypy-llmtracekit could not finish checking a module (a plugin bug)"
 )
@@ -116,10 +119,21 @@ class LlmTracekitPlugin(Plugin):
         super().set_modules(modules)
         try:
             self._checkers.clear()
+            self._reporter.anchored = compat.ANCHOR_MODULE in modules
             self._sync_daemon()
         # A plugin bug must never crash mypy.
         except Exception:  # type: ignore[ltk-broad-except]
             return
+
+    def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
+        """Under dmypy: the anchor module its findings are filed under (see compat.Reporter)."""
+        try:
+            if compat.needs_anchor(file, self.options):
+                return [(ANCHOR_PRIORITY, compat.ANCHOR_MODULE, -1)]
+        # A plugin bug must never crash mypy.
+        except Exception:  # type: ignore[ltk-broad-except]
+            return []
+        return []
 
     def report_config_data(self, ctx: ReportConfigContext) -> Any:
         try:
@@ -201,7 +215,7 @@ class LlmTracekitPlugin(Plugin):
             if self._daemon:
                 compat.recount_unused_ignores(compat.errors_of(chk), chk.path)
         elif self._last_checker is not None:
-            self._reporter.forget(compat.errors_of(self._last_checker), file.path, module)
+            self._reporter.forget(compat.errors_of(self._last_checker), module)
         used = ctx.chain_modules if ctx is not None else set()
         if self._daemon:
             self._after_daemon_pass(file, chk, ctx, old_summary)

@@ -64,6 +64,8 @@ class CompatProbe(Plugin):
                 chk, error_code("ltk-probe-off", "x", default_enabled=False)
             ),
             daemon=compat.is_daemon(chk.options),
+            anchor_reachable=compat.anchor_reachable(self.options),
+            needs_anchor=compat.needs_anchor(file, self.options),
             location=list(compat.Location.of(value).__dict__.values()),
         )
         compat.Reporter(daemon=False).report(

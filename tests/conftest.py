@@ -16,22 +16,37 @@ import pytest
 
 PLUGIN_INI = "[mypy]\nplugins = mypy_llmtracekit\n"
 STARTUP_PTH = "mypy_llmtracekit_startup.pth"
+ANCHOR = "mypy_llmtracekit_anchor"
 
 
 @pytest.fixture(scope="session", autouse=True)
 def startup_pth() -> None:
-    """Give an editable install the start-up .pth file a wheel install has.
+    """Give an editable install the files a wheel install puts in site-packages.
 
-    The wheel puts ``mypy_llmtracekit_startup.pth`` in site-packages (see setup.py);
-    editable installs do not install extra files, so the suite adds the same line.
+    The wheel puts ``mypy_llmtracekit_startup.pth`` in site-packages (see setup.py),
+    and the typed package ``mypy_llmtracekit_anchor``, which mypy must find there
+    (an editable install's import hook is invisible to mypy's module finder);
+    editable installs do neither, so the suite adds the same files.
     """
-    target = Path(sysconfig.get_paths()["purelib"]) / STARTUP_PTH
-    source = Path(__file__).parent.parent / STARTUP_PTH
-    if source.exists() and not target.exists():
-        # Atomic: a Python starting meanwhile (another xdist worker) never reads half a line.
-        temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        shutil.copyfile(source, temporary)
-        os.replace(temporary, target)
+    purelib = Path(sysconfig.get_paths()["purelib"])
+    root = Path(__file__).parent.parent
+    _install_copy(root / STARTUP_PTH, purelib / STARTUP_PTH)
+    for name in ("__init__.py", "py.typed"):
+        source = root / ANCHOR / name
+        target = purelib / ANCHOR / name
+        if source.exists() and (not target.exists() or target.read_bytes() != source.read_bytes()):
+            target.parent.mkdir(exist_ok=True)
+            _install_copy(source, target)
+
+
+def _install_copy(source: Path, target: Path) -> None:
+    """Copy atomically: a Python starting meanwhile (another xdist worker) never reads half
+    a file."""
+    if not source.exists() or target.exists() and target.samefile(source):
+        return
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, temporary)
+    os.replace(temporary, target)
 
 
 @dataclass
