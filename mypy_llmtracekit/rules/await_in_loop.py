@@ -3,7 +3,8 @@
 What it catches
     A ``for`` loop (not ``async for``, not ``while``) in an ``async def`` whose
     body awaits a call that uses the loop target, when no iteration depends on
-    an earlier one: the body has no ``break``, ``return`` or ``yield``, and no
+    an earlier one: the body has no ``break``, ``return``, ``raise`` (a loop
+    that stops at the first failure) or ``yield``, and no
     name assigned in the body is read before its assignment (a value carried
     from the previous iteration: ``total += ...``, ``cursor = await f(cursor)``).
     Each iteration then waits for the previous one's network round trip for
@@ -32,7 +33,15 @@ Left alone
     semaphores, conditions, events, barriers, queues, streams and websockets;
     ``asyncio.gather``/``wait`` (batches on purpose); calls of the loop
     target itself (``for hook in hooks: await hook(ctx)``: callbacks run in
-    the order they were registered, often on one shared context). Loops
+    the order they were registered, often on one shared context). Methods of
+    the object the loop runs in (``await self._run_query(q)``,
+    ``await super().add(x)``, ``await helper(self, x)``): they share that
+    object's state and whatever connection it uses, which its type does not
+    show (a migration manager, an in-memory repository, a connector); a client
+    *held* by it is still judged by its own type (``await
+    self._client.get(url)`` is flagged). Connections taken with ``async with
+    pool.acquire() as conn`` and passed to the await, whatever their type (an
+    untyped driver's is ``Any``). Loops
     that sleep (``asyncio.sleep``, ``anyio.sleep``): they pace themselves on
     purpose. Loops inside a transaction block (its queries share one
     connection), loops that take a lock or semaphore with ``async with``,
@@ -74,11 +83,13 @@ from collections.abc import Iterator
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
+    FUNC_NO_INFO,
     AwaitExpr,
     Block,
     CallExpr,
     Expression,
     ForStmt,
+    FuncDef,
     FuncItem,
     IfStmt,
     MemberExpr,
@@ -86,6 +97,7 @@ from mypy.nodes import (
     Node,
     RefExpr,
     Statement,
+    SuperExpr,
     TypeInfo,
     Var,
     WhileStmt,
@@ -281,14 +293,26 @@ def _holds(ctx: ModuleContext, expr: Expression, db: frozenset[str]) -> bool:
 
 
 def _exempt(
-    ctx: ModuleContext, call: CallExpr, varying: set[str], kinds: tuple[frozenset[str], ...]
+    ctx: ModuleContext,
+    call: CallExpr,
+    varying: set[str],
+    kinds: tuple[frozenset[str], ...],
+    shared: set[str],
 ) -> bool:
+    """``shared``: the method's own ``self``/``cls`` and connections taken with
+    ``async with pool.acquire() as conn``: one object for every iteration."""
     db, ordered, sync, functions = kinds
     callee = call.callee
     if isinstance(callee, RefExpr) and callee.fullname in functions:
         return True
+    if isinstance(callee, SuperExpr):
+        return True  # the object's own method, like self.m(...)
+    if any(isinstance(arg, NameExpr) and arg.name in shared for arg in call.args):
+        return True
     if isinstance(callee, MemberExpr):
         receiver = callee.expr
+        if isinstance(receiver, NameExpr) and receiver.name in shared:
+            return True
         bases = _bases(ctx, receiver)
         if bases & sync:
             return True
@@ -337,12 +361,35 @@ def _calls(call: CallExpr, functions: frozenset[str]) -> bool:
     return isinstance(call.callee, RefExpr) and call.callee.fullname in functions
 
 
+def _shared_names(func: FuncItem, found: list[Statement]) -> set[str]:
+    """Names bound to one object for the whole function: the method's ``self``
+    (or ``cls``), and connections taken with ``async with pool.acquire() as conn``
+    (whatever their type: aiopg's is ``Any``)."""
+    names: set[str] = set()
+    if isinstance(func, FuncDef) and func.info is not FUNC_NO_INFO and not func.is_static:
+        if func.arguments:
+            names.add(func.arguments[0].variable.name)
+    for stmt in found:
+        if not isinstance(stmt, WithStmt):
+            continue
+        for expr, target in zip(stmt.expr, stmt.target):
+            if (
+                isinstance(expr, CallExpr)
+                and isinstance(expr.callee, MemberExpr)
+                and expr.callee.name == "acquire"
+                and isinstance(target, NameExpr)
+            ):
+                names.add(target.name)
+    return names
+
+
 def _check_loop(
     ctx: ModuleContext,
     loop: ForStmt,
     kinds: tuple[frozenset[str], ...],
     wrappers: frozenset[str],
     sleeps: frozenset[str],
+    shared: set[str],
 ) -> None:
     targets = target_names(loop.index)
     if not targets or ends_early(loop.body):
@@ -363,7 +410,7 @@ def _check_loop(
         call = _unwrap(ctx, awaited.expr, wrappers) if isinstance(awaited.expr, CallExpr) else None
         if call is not None and _calls(call, sleeps):
             return
-        if call is not None and _exempt(ctx, call, varying, kinds):
+        if call is not None and _exempt(ctx, call, varying, kinds, shared - targets):
             continue
         candidates.append(call)
     if len(candidates) != 1 or candidates[0] is None or not mentions(candidates[0], targets):
@@ -393,6 +440,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
     wrappers = resolve_all(WRAPPERS, ctx.modules)
     sleeps = resolve_all(SLEEPS, ctx.modules)
     apis = transaction_apis(ctx.settings, ctx.modules)
+    shared = _shared_names(func, found)
     in_transaction: set[int] = set()
     for stmt in found:
         if isinstance(stmt, WithStmt) and any(
@@ -401,7 +449,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
             in_transaction |= {id(s) for s in statements(stmt.body.body)}
     for loop in loops:
         if id(loop) not in in_transaction:
-            _check_loop(ctx, loop, kinds, wrappers, sleeps)
+            _check_loop(ctx, loop, kinds, wrappers, sleeps, shared)
 
 
 RULE = Rule(
