@@ -41,7 +41,8 @@ Left alone
     *held* by it is still judged by its own type (``await
     self._client.get(url)`` is flagged). Connections taken with ``async with
     pool.acquire() as conn`` and passed to the await, whatever their type (an
-    untyped driver's is ``Any``). Loops
+    untyped driver's is ``Any``). ORM query objects (piccolo's ``Query``), even
+    built from the loop target: they run on the ORM's shared engine. Loops
     that sleep (``asyncio.sleep``, ``anyio.sleep``): they pace themselves on
     purpose. Loops inside a transaction block (its queries share one
     connection), loops that take a lock or semaphore with ``async with``,
@@ -151,6 +152,14 @@ DB_CLASSES = (
     "psycopg.AsyncServerCursor",
     "aiosqlite.Connection",
     "aiosqlite.Cursor",
+)
+# Query objects of ORMs: awaiting one runs it on the ORM's shared engine, even
+# when the query itself is built from the loop target.
+QUERY_CLASSES = (
+    "piccolo.query.base.Query",
+    "piccolo.query.base.FrozenQuery",
+    "piccolo.query.base.DDL",
+    "piccolo.query.proxy.Proxy",
 )
 # Order matters, or they serialise on purpose: shared ones are exempt.
 ORDERED_CLASSES = (
@@ -301,9 +310,11 @@ def _exempt(
 ) -> bool:
     """``shared``: the method's own ``self``/``cls`` and connections taken with
     ``async with pool.acquire() as conn``: one object for every iteration."""
-    db, ordered, sync, functions = kinds
+    db, ordered, sync, functions, queries = kinds
     callee = call.callee
     if isinstance(callee, RefExpr) and callee.fullname in functions:
+        return True
+    if isinstance(callee, MemberExpr) and _bases(ctx, callee.expr) & queries:
         return True
     if isinstance(callee, SuperExpr):
         return True  # the object's own method, like self.m(...)
@@ -436,6 +447,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
         resolve_all(ORDERED_CLASSES, ctx.modules),
         resolve_all(SYNC_CLASSES, ctx.modules),
         resolve_all(EXEMPT_FUNCTIONS, ctx.modules),
+        resolve_all(QUERY_CLASSES, ctx.modules),
     )
     wrappers = resolve_all(WRAPPERS, ctx.modules)
     sleeps = resolve_all(SLEEPS, ctx.modules)
