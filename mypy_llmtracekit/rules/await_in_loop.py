@@ -39,10 +39,13 @@ Left alone
     object's state and whatever connection it uses, which its type does not
     show (a migration manager, an in-memory repository, a connector); a client
     *held* by it is still judged by its own type (``await
-    self._client.get(url)`` is flagged). Connections taken with ``async with
-    pool.acquire() as conn`` and passed to the await, whatever their type (an
-    untyped driver's is ``Any``). ORM query objects (piccolo's ``Query``), even
-    built from the loop target: they run on the ORM's shared engine. Loops
+    self._client.get(url)`` is flagged). Connections and cursors taken with
+    ``async with pool.acquire() as conn`` (or ``connection()``, ``connect()``,
+    ``cursor()``, ``acquire_connection()``) and used by the await, whatever
+    their type (an untyped driver's is ``Any``); shared arguments that hold a
+    connection (a schema editor bound to a client), like receivers. ORM query
+    objects (piccolo's ``Query``), even built from the loop target: they run
+    on the ORM's shared engine. Loops
     that sleep (``asyncio.sleep``, ``anyio.sleep``): they pace themselves on
     purpose. Loops inside a transaction block (its queries share one
     connection), loops that take a lock or semaphore with ``async with``,
@@ -152,6 +155,12 @@ DB_CLASSES = (
     "psycopg.AsyncServerCursor",
     "aiosqlite.Connection",
     "aiosqlite.Cursor",
+    "tortoise.backends.base.client.BaseDBAsyncClient",
+)
+# ``async with x.<one of these>() as name``: ``name`` is one connection or cursor
+# for the whole block, whatever its type (an untyped driver's is ``Any``).
+CONNECTION_FACTORIES = frozenset(
+    {"acquire", "acquire_connection", "connection", "connect", "cursor"}
 )
 # Query objects of ORMs: awaiting one runs it on the ORM's shared engine, even
 # when the query itself is built from the loop target.
@@ -334,7 +343,7 @@ def _exempt(
     for arg in call.args:
         if mentions(arg, varying):
             continue
-        if _bases(ctx, arg) & ordered or _is_db(ctx, arg, db):
+        if _bases(ctx, arg) & ordered or _is_db(ctx, arg, db) or _holds(ctx, arg, db):
             return True
     return False
 
@@ -374,8 +383,9 @@ def _calls(call: CallExpr, functions: frozenset[str]) -> bool:
 
 def _shared_names(func: FuncItem, found: list[Statement]) -> set[str]:
     """Names bound to one object for the whole function: the method's ``self``
-    (or ``cls``), and connections taken with ``async with pool.acquire() as conn``
-    (whatever their type: aiopg's is ``Any``)."""
+    (or ``cls``), and connections or cursors taken with ``async with
+    pool.acquire() as conn`` or ``conn.cursor() as cur`` (whatever their type:
+    aiopg's is ``Any``)."""
     names: set[str] = set()
     if isinstance(func, FuncDef) and func.info is not FUNC_NO_INFO and not func.is_static:
         if func.arguments:
@@ -387,7 +397,7 @@ def _shared_names(func: FuncItem, found: list[Statement]) -> set[str]:
             if (
                 isinstance(expr, CallExpr)
                 and isinstance(expr.callee, MemberExpr)
-                and expr.callee.name == "acquire"
+                and expr.callee.name in CONNECTION_FACTORIES
                 and isinstance(target, NameExpr)
             ):
                 names.add(target.name)
