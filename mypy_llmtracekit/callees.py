@@ -1,4 +1,4 @@
-"""What a call runs: a catalogued blocking API, or a sync function of the project.
+"""What a call runs: a catalogued blocking or external-I/O API, or a function of the project.
 
 Shared by the module pass (receivers typed by mypy's type map) and by summaries
 (receivers typed from declarations alone, ``declared.py``): both pass a
@@ -29,6 +29,7 @@ from mypy.types import CallableType, ProperType, TypeType, get_proper_type
 from mypy_llmtracekit.catalogue import CONSOLE_STREAMS, Blocking, BlockingApis, arguments_block
 from mypy_llmtracekit.catalogue import blocking_api as catalogue_api
 from mypy_llmtracekit.declared import instance_of
+from mypy_llmtracekit.transaction_catalogue import TransactionApis, external_io_api
 
 TypeOf = Callable[[Expression], Sequence[ProperType]]
 
@@ -67,14 +68,17 @@ def method_node(info: TypeInfo, name: str, after: TypeInfo | None = None) -> Sym
     return None
 
 
-def sync_function(node: SymbolNode | None) -> FuncDef | None:
-    """The sync function ``node`` is (through a decorator or an overload's body)."""
+def sync_function(node: SymbolNode | None, coroutines: bool = False) -> FuncDef | None:
+    """The sync function ``node`` is (through a decorator or an overload's body).
+
+    With ``coroutines``, an ``async def`` is accepted too.
+    """
     if isinstance(node, Decorator):
         node = node.func
     if isinstance(node, OverloadedFuncDef) and node.impl is not None:
         impl = node.impl
         node = impl.func if isinstance(impl, Decorator) else impl
-    if isinstance(node, FuncDef) and not node.is_coroutine:
+    if isinstance(node, FuncDef) and (coroutines or not node.is_coroutine):
         return node
     return None
 
@@ -123,6 +127,22 @@ def blocking_api(call: CallExpr, type_of: TypeOf, apis: BlockingApis) -> Blockin
     return hit if hit is not None and _condition_holds(call, hit, type_of) else None
 
 
+def external_io(call: CallExpr, type_of: TypeOf, apis: TransactionApis) -> str | None:
+    """The external-I/O API ``call`` runs, if any (``transaction_catalogue`` decides:
+    ``external_io_api``; this only resolves the call's parts, like the rule does)."""
+    callee = call.callee
+    fullname = callee.fullname if isinstance(callee, RefExpr) and callee.node else None
+    fullname = fullname or None
+    if not isinstance(callee, MemberExpr):
+        return external_io_api(fullname, [], None, apis)
+    receiver = callee.expr
+    if isinstance(receiver, RefExpr) and isinstance(receiver.node, MypyFile):
+        return external_io_api(fullname, [], None, apis)  # a module attribute: a function
+    if isinstance(receiver, RefExpr) and isinstance(receiver.node, TypeInfo):
+        return external_io_api(fullname, [receiver.node], callee.name, apis)
+    return external_io_api(fullname, receiver_infos(type_of(receiver)), callee.name, apis)
+
+
 def _constructed(callee: Expression) -> TypeInfo | None:
     """The class a callee names (``Client``, ``mod.Client``, ``Queue[int]``)."""
     if isinstance(callee, IndexExpr):
@@ -145,48 +165,53 @@ def _condition_holds(call: CallExpr, hit: Blocking, type_of: TypeOf) -> bool:
     return arguments_block(call, hit, is_path)
 
 
-def project_function(call: CallExpr, type_of: TypeOf) -> FuncDef | None:
+def project_function(call: CallExpr, type_of: TypeOf, coroutines: bool = False) -> FuncDef | None:
     """The sync function of the program that ``call`` runs, if mypy knows one.
 
     Plain calls, methods by the receiver's type, ``super()``, constructors
     (``Client(...)`` runs ``__init__``), instances called through ``__call__``, and
-    aliases (``load = read_json``, ``reserve = create``).
+    aliases (``load = read_json``, ``reserve = create``). With ``coroutines``, an
+    ``async def`` called (awaited or not) is found too.
     """
     callee = call.callee
     if isinstance(callee, SuperExpr):
         info = callee.info
-        return None if info is None else sync_function(method_node(info, callee.name, info))
+        if info is None:
+            return None
+        return sync_function(method_node(info, callee.name, info), coroutines)
     ref = _resolved_ref(callee)
     if ref is not None:
-        return _of_node(ref.node, ref, type_of)
+        return _of_node(ref.node, ref, type_of, coroutines)
     if isinstance(callee, MemberExpr):
         for info in receiver_infos(type_of(callee.expr)):
-            found = _member_function(method_node(info, callee.name))
+            found = _member_function(method_node(info, callee.name), coroutines)
             if found is not None:
                 return found
         return None
-    return _of_types(type_of(callee))
+    return _of_types(type_of(callee), coroutines)
 
 
-def _member_function(node: SymbolNode | None) -> FuncDef | None:
+def _member_function(node: SymbolNode | None, coroutines: bool) -> FuncDef | None:
     """A method, or a class-level alias of one (``reserve = create``)."""
-    found = sync_function(node)
+    found = sync_function(node, coroutines)
     if found is not None or not isinstance(node, Var):
         return found
     typ = get_proper_type(node.type) if node.type is not None else None
     if isinstance(typ, CallableType):
-        return sync_function(typ.definition)
+        return sync_function(typ.definition, coroutines)
     return None
 
 
-def _of_node(node: SymbolNode | None, ref: RefExpr, type_of: TypeOf) -> FuncDef | None:
+def _of_node(
+    node: SymbolNode | None, ref: RefExpr, type_of: TypeOf, coroutines: bool
+) -> FuncDef | None:
     if isinstance(node, TypeInfo):
         return _constructor(node)
-    found = sync_function(node)
+    found = sync_function(node, coroutines)
     if found is not None:
         return found
     if isinstance(node, Var):
-        return _of_types(type_of(ref))
+        return _of_types(type_of(ref), coroutines)
     return None
 
 
@@ -198,7 +223,7 @@ def _constructor(info: TypeInfo) -> FuncDef | None:
     return found
 
 
-def _of_types(types: Sequence[ProperType]) -> FuncDef | None:
+def _of_types(types: Sequence[ProperType], coroutines: bool) -> FuncDef | None:
     """A callable value: an alias of a function, a class, or an instance with ``__call__``."""
     for typ in types:
         if isinstance(typ, TypeType):
@@ -210,12 +235,12 @@ def _of_types(types: Sequence[ProperType]) -> FuncDef | None:
         if isinstance(typ, CallableType):
             if typ.is_type_obj():
                 return _constructor(typ.type_object())
-            found = sync_function(typ.definition)
+            found = sync_function(typ.definition, coroutines)
             if found is not None:
                 return found
             continue
         for info in receiver_infos([typ]):
-            found = sync_function(method_node(info, "__call__"))
+            found = sync_function(method_node(info, "__call__"), coroutines)
             if found is not None:
                 return found
     return None

@@ -350,7 +350,7 @@ Finding = tuple[ErrorCode, str, Location]
 # Findings of a module that depend on other modules' function bodies: under the
 # daemon they are recomputed without re-checking their module, so they travel on
 # a channel of their own that can be replaced alone.
-CHAIN_CODES = frozenset({"ltk-blocking-io-indirect"})
+CHAIN_CODES = frozenset({"ltk-blocking-io-indirect", "ltk-io-in-transaction"})
 MODULE_CHANNEL = "module"
 CHAIN_CHANNEL = "chains"
 

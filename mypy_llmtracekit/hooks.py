@@ -50,15 +50,15 @@ from mypy.plugin import (
 )
 from mypy.types import FunctionLike, Type
 
-from mypy_llmtracekit import __version__, compat, config, settings_check
+from mypy_llmtracekit import __version__, chain_sites, compat, config, settings_check
 from mypy_llmtracekit.catalogue import BlockingApis
 from mypy_llmtracekit.compat import Finding, Location
 from mypy_llmtracekit.registry import RULES
 from mypy_llmtracekit.rule import ModuleContext, Rule, error_code
-from mypy_llmtracekit.rules import blocking_io_indirect
 from mypy_llmtracekit.sql import DEFAULT_SQL_CLASSES
 from mypy_llmtracekit.summaries import ModuleSummary, SummaryStore
 from mypy_llmtracekit.summary_builder import build_summary
+from mypy_llmtracekit.transaction_catalogue import transaction_apis
 from mypy_llmtracekit.walker import ModuleWalker
 
 # mypy.build.PRI_LOW: an import inside a function (ordered after the module's own).
@@ -74,7 +74,7 @@ class _Chains:
     """Under dmypy: what a module's chain findings are recomputed from."""
 
     path: str
-    sites: list[blocking_io_indirect.Site]
+    sites: chain_sites.ChainSites
     used: set[str]
     options: Options
 
@@ -295,7 +295,8 @@ class LlmTracekitPlugin(Plugin):
         if tree is not None and compat.has_bodies(tree):
             if not self._is_project(tree):
                 return None
-            summary = build_summary(tree, self._blocking())
+            io = transaction_apis(self.settings, self._modules or {})
+            summary = build_summary(tree, self._blocking(), io)
             self._store.memory[module] = summary
             return summary
         return self._store.load(module)
@@ -327,9 +328,9 @@ class LlmTracekitPlugin(Plugin):
         module = file.fullname
         compat.recheck_whole_module_on_change(file, self._modules or {})
         if ctx is not None and chk is not None:
-            self._chains[module] = _Chains(
-                file.path, list(ctx.sites), set(ctx.chain_modules), compat.module_options(chk)
-            )
+            sites = chain_sites.sites_of(ctx)
+            options = compat.module_options(chk)
+            self._chains[module] = _Chains(file.path, sites, set(ctx.chain_modules), options)
         else:
             self._chains.pop(module, None)
         modules = self._modules or {}
@@ -349,9 +350,7 @@ class LlmTracekitPlugin(Plugin):
         if tree is None or self._last_checker is None:
             return
         used: set[str] = set()
-        findings = blocking_io_indirect.resolve(
-            chains.sites, self._summary_of, self._modules or {}, used
-        )
+        findings = chain_sites.resolve(chains.sites, self._summary_of, self._modules or {}, used)
         used.discard(module)
         chains.used = used
         ignored = tree.ignored_lines

@@ -1,7 +1,7 @@
 """What a ``for`` loop's body binds, reads and carries from one iteration to the next.
 
 Used by ltk-await-in-loop: an iteration depends on an earlier one when the body
-ends the loop early (``break``, ``return``, ``yield``) or reads a name it assigns
+ends the loop early (``break``, ``return``, ``raise``, ``yield``) or reads a name it assigns
 before assigning it (``total += ...``, ``cursor = await f(cursor)``).
 """
 
@@ -21,6 +21,7 @@ from mypy.nodes import (
     NameExpr,
     Node,
     OperatorAssignmentStmt,
+    RaiseStmt,
     ReturnStmt,
     StarExpr,
     Statement,
@@ -59,12 +60,16 @@ def mentions(expr: Node, names: set[str]) -> bool:
 
 
 def ends_early(body: Block) -> bool:
-    """``break`` (of this loop), ``return`` or ``yield`` in the body."""
+    """``break`` (of this loop), ``return``, ``raise`` or ``yield`` in the body.
+
+    A ``raise`` stops at the first failure (``if not await check(x): raise``):
+    whether a later iteration runs depends on an earlier one.
+    """
     for stmt in loop_statements(body):
         if isinstance(stmt, (ReturnStmt, BreakStmt)):
             return True
     for node in own_nodes([body]):
-        if isinstance(node, (ReturnStmt, YieldExpr, YieldFromExpr)):
+        if isinstance(node, (ReturnStmt, RaiseStmt, YieldExpr, YieldFromExpr)):
             return True
     return False
 

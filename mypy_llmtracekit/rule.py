@@ -101,6 +101,10 @@ class ModuleContext:
     # the modules whose summaries its findings used (indirect dependencies).
     sites: list[tuple[str, str, str, Location]] = field(default_factory=list)
     chain_modules: set[str] = field(default_factory=set)
+    # Filled by ltk-io-in-transaction (also kept by the daemon): the line that
+    # opened the transaction, "api" or "helper", the API or the helper's summary
+    # key, where the call is. Its findings' modules go to ``chain_modules`` too.
+    transaction_sites: list[tuple[int, str, str, Location]] = field(default_factory=list)
 
     def type_of(self, expr: Expression) -> ProperType | None:
         """Return the type mypy inferred for ``expr`` (None if mypy did not check it)."""

@@ -1,9 +1,12 @@
-"""What each module's sync functions call: the one fact that crosses modules.
+"""What each module's functions call: the one fact that crosses modules.
 
 ``ltk-blocking-io-indirect`` needs to know, when it checks an ``async def`` in
 module A, whether a sync helper in module B blocks, directly or through more
-helpers. Each module's *summary* says, for every sync function, which blocking
-APIs it calls directly and which project functions it calls.
+helpers; ``ltk-io-in-transaction`` needs to know whether a helper (sync or async)
+called inside a transaction performs external I/O. Each module's *summary* says,
+for every function, which blocking APIs it calls directly (sync functions only),
+which external-I/O APIs it calls directly, and which project functions it calls
+(sync ones and ``async def`` ones apart: blocking chains follow only the former).
 
 One owner, one way to travel (see ARCHITECTURE.md, "Across modules"):
 
@@ -29,26 +32,36 @@ import hashlib
 import json
 import os
 from collections import deque
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # Bumped when the file format changes (old files are then never read).
-_FORMAT = "v2"
+_FORMAT = "v3"
 NO_SUMMARY = "none"
 
 
 @dataclass(frozen=True)
 class FunctionSummary:
-    """One sync function: blocking APIs it calls directly, project functions it calls."""
+    """One function: the APIs it calls directly, and the project functions it calls."""
 
+    # Catalogued blocking APIs (sync functions only).
     blocking: tuple[str, ...] = ()
+    # Project sync functions called.
     calls: tuple[str, ...] = ()
+    # External-I/O APIs (transaction_catalogue), awaited or not.
+    io: tuple[str, ...] = ()
+    # Project ``async def`` functions called, awaited or not.
+    coroutines: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        """True when the function calls nothing a chain could follow or end at."""
+        return not (self.blocking or self.calls or self.io or self.coroutines)
 
 
 @dataclass(frozen=True)
 class ModuleSummary:
-    """What another module needs to know about this module's sync functions."""
+    """What another module needs to know about this module's functions."""
 
     module: str
     functions: dict[str, FunctionSummary] = field(default_factory=dict)
@@ -60,7 +73,7 @@ class ModuleSummary:
                 "format": _FORMAT,
                 "module": self.module,
                 "functions": {
-                    name: [list(f.blocking), list(f.calls)]
+                    name: [list(f.blocking), list(f.calls), list(f.io), list(f.coroutines)]
                     for name, f in sorted(self.functions.items())
                 },
             },
@@ -81,12 +94,14 @@ class ModuleSummary:
             return None
         functions: dict[str, FunctionSummary] = {}
         for name, value in data["functions"].items():
-            if not (isinstance(value, list) and len(value) == 2):
+            if not (isinstance(value, list) and len(value) == 4):
                 return None
-            blocking, calls = value
-            if not (_strings(blocking) and _strings(calls)):
+            if not all(_strings(item) for item in value):
                 return None
-            functions[name] = FunctionSummary(tuple(blocking), tuple(calls))
+            blocking, calls, io, coroutines = value
+            functions[name] = FunctionSummary(
+                tuple(blocking), tuple(calls), tuple(io), tuple(coroutines)
+            )
         return cls(module, functions)
 
 
@@ -214,11 +229,47 @@ SummaryOf = Callable[[str], "ModuleSummary | None"]
 def blocking_chain(
     start: str, summary_of: SummaryOf, modules: Container[str], used: set[str]
 ) -> list[str] | None:
-    """The shortest chain ``start -> ... -> blocking API``, or None.
+    """The shortest chain ``start -> ... -> blocking API`` through sync functions, or None."""
+    return find_chain(start, summary_of, modules, used, _blocks, _sync_callees)
 
-    Breadth-first over the call graph the summaries describe; cycles end because
-    each function is visited once. ``used`` collects the modules consulted: the
-    answer depends on their summaries and on nothing else.
+
+def io_chain(
+    start: str, summary_of: SummaryOf, modules: Container[str], used: set[str]
+) -> list[str] | None:
+    """The shortest chain ``start -> ... -> external-I/O API`` through any project
+    functions (sync or async, awaited or not), or None."""
+    return find_chain(start, summary_of, modules, used, _does_io, _all_callees)
+
+
+def _blocks(function: FunctionSummary) -> str | None:
+    return function.blocking[0] if function.blocking else None
+
+
+def _sync_callees(function: FunctionSummary) -> Iterable[str]:
+    return function.calls
+
+
+def _does_io(function: FunctionSummary) -> str | None:
+    return function.io[0] if function.io else None
+
+
+def _all_callees(function: FunctionSummary) -> Iterable[str]:
+    return (*function.calls, *function.coroutines)
+
+
+def find_chain(
+    start: str,
+    summary_of: SummaryOf,
+    modules: Container[str],
+    used: set[str],
+    hit: Callable[[FunctionSummary], str | None],
+    callees: Callable[[FunctionSummary], Iterable[str]],
+) -> list[str] | None:
+    """The shortest chain ``start -> ... -> API`` where ``hit`` names the API, or None.
+
+    Breadth-first over the call graph the summaries describe (edges: ``callees``);
+    cycles end because each function is visited once. ``used`` collects the
+    modules consulted: the answer depends on their summaries and on nothing else.
     """
     parents: dict[str, str | None] = {start: None}
     queue: deque[str] = deque([start])
@@ -232,15 +283,23 @@ def blocking_chain(
         function = summary.functions.get(name) if summary is not None else None
         if function is None:
             continue
-        if function.blocking:
-            chain = [function.blocking[0]]
+        api = hit(function)
+        if api is not None:
+            chain = [api]
             node: str | None = name
             while node is not None:
                 chain.append(node)
                 node = parents[node]
             return chain[::-1]
-        for callee in function.calls:
+        for callee in callees(function):
             if callee not in parents:
                 parents[callee] = name
                 queue.append(callee)
     return None
+
+
+def function_label(key: str, modules: Container[str]) -> str:
+    """A function as a chain shows it: ``Repo.count``, ``_query``, ``inner``."""
+    module = module_of(key, modules)
+    local = key[len(module) + 1 :] if module is not None else key
+    return local.removeprefix("<locals>.").partition("@")[0]

@@ -1,10 +1,11 @@
 """Build a module's summary (``summaries.py``) from its declarations alone.
 
-Every sync function and method of the module, nested ones included, is read:
-the calls in its own body (not in nested functions or lambdas, which run when
-they are called) are either a catalogued blocking API or a project function.
-Receivers are typed by ``declared.py``, never by mypy's type map of the body, so
-the summary is the same before and after mypy checks the bodies.
+Every function and method of the module (sync and async), nested ones included,
+is read: the calls in its own body (not in nested functions or lambdas, which
+run when they are called) are a catalogued blocking API (sync functions only),
+an external-I/O API (``transaction_catalogue``), or a project function, sync or
+async. Receivers are typed by ``declared.py``, never by mypy's type map of the
+body, so the summary is the same before and after mypy checks the bodies.
 """
 
 from __future__ import annotations
@@ -24,47 +25,64 @@ from mypy.nodes import (
     Statement,
 )
 
-from mypy_llmtracekit.callees import blocking_api, function_key, project_function
+from mypy_llmtracekit.callees import (
+    blocking_api,
+    external_io,
+    function_key,
+    project_function,
+)
 from mypy_llmtracekit.catalogue import BlockingApis
 from mypy_llmtracekit.declared import DeclaredTypes
 from mypy_llmtracekit.summaries import FunctionSummary, ModuleSummary
+from mypy_llmtracekit.transaction_catalogue import TransactionApis
 from mypy_llmtracekit.walker import own_nodes
 
 
-def build_summary(tree: MypyFile, apis: BlockingApis) -> ModuleSummary:
-    """The summary of every sync function defined in ``tree``."""
+def build_summary(tree: MypyFile, apis: BlockingApis, io: TransactionApis) -> ModuleSummary:
+    """The summary of every function defined in ``tree``."""
     functions: dict[str, FunctionSummary] = {}
     for func in _functions(tree.defs):
-        if func.is_coroutine:
-            continue
-        summary = _summarise(tree.fullname, func, apis)
-        if summary.blocking or summary.calls:
+        summary = _summarise(tree.fullname, func, apis, io)
+        if not summary.is_empty():
             functions[function_key(tree.fullname, func)] = summary
     return ModuleSummary(tree.fullname, functions)
 
 
-def _summarise(module: str, func: FuncDef, apis: BlockingApis) -> FunctionSummary:
+def _summarise(
+    module: str, func: FuncDef, apis: BlockingApis, io: TransactionApis
+) -> FunctionSummary:
     types = DeclaredTypes(func)
     blocking: list[str] = []
     calls: list[str] = []
+    external: list[str] = []
+    coroutines: list[str] = []
     for node in own_nodes(func.body.body):
         if not isinstance(node, CallExpr):
             continue
-        hit = blocking_api(node, types.type_of, apis)
+        api = external_io(node, types.type_of, io)
+        if api is not None and api not in external:
+            external.append(api)
+        hit = None if func.is_coroutine else blocking_api(node, types.type_of, apis)
         if hit is not None:
             # conn.execute(...).fetchall(): name the call that runs first, execute.
             if not _on_blocking_result(node, types, apis):
-                api = hit.api.removeprefix("builtins.")
-                if api not in blocking:
-                    blocking.append(api)
+                name = hit.api.removeprefix("builtins.")
+                if name not in blocking:
+                    blocking.append(name)
             continue
-        callee = project_function(node, types.type_of)
-        if callee is None:
-            continue
-        key = function_key(module, callee)
-        if key not in calls:
-            calls.append(key)
-    return FunctionSummary(tuple(blocking), tuple(calls))
+        callee = project_function(node, types.type_of, coroutines=True)
+        if callee is not None and callee.is_coroutine:
+            _add(coroutines, function_key(module, callee))
+            # A union of receivers may also hold a sync method of that name.
+            callee = project_function(node, types.type_of)
+        if callee is not None:
+            _add(calls, function_key(module, callee))
+    return FunctionSummary(tuple(blocking), tuple(calls), tuple(external), tuple(coroutines))
+
+
+def _add(keys: list[str], key: str) -> None:
+    if key not in keys:
+        keys.append(key)
 
 
 def _on_blocking_result(call: CallExpr, types: DeclaredTypes, apis: BlockingApis) -> bool:

@@ -9,7 +9,7 @@ is part of the build) to the class or function they really are.
 callee's full name, or the receiver's classes and the method name) it says which
 external API the call is, without looking at any expression. The rule uses it on
 the calls of a transaction block; a summary of a project function can use it on
-that function's calls (see ``rules/io_in_transaction.helper_chain``).
+that function's calls (``callees.external_io``, for the summaries).
 """
 
 from __future__ import annotations

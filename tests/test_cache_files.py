@@ -37,7 +37,12 @@ FINDING = (
 DAMAGE = {
     "truncated": lambda text: text[: len(text) // 2],
     "empty": lambda text: "",
-    "wrong shape": lambda text: '{"format": "v2", "module": "svc.db", "functions": [1, 2]}',
+    "wrong shape": lambda text: '{"format": "v3", "module": "svc.db", "functions": [1, 2]}',
+    # The v2 layout (two lists a function) under the v3 name.
+    "old layout": lambda text: (
+        '{"format": "v3", "module": "svc.db", '
+        '"functions": {"svc.db.query": [["sqlite3.Connection.execute"], []]}}'
+    ),
     "other module": lambda text: text.replace('"svc.db"', '"svc.api"'),
     "no blocking": lambda text: text.replace("sqlite3.Connection.execute", ""),
     "binary": lambda text: "\udcff\x00garbage",

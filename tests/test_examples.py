@@ -35,7 +35,8 @@ service/handlers.py:55: error: "Callable[[Any], None]" takes "Any" parameters; w
 service/handlers.py:60: error: Async function "main" calls "connect", which blocks: main -> connect -> sqlite3.connect; make the helper async, or await asyncio.to_thread(connect, ...)  [ltk-blocking-io-indirect]
 service/billing.py:20: error: "httpx.AsyncClient.post" runs while the transaction opened at line 18 is open: it holds the transaction and its locks across a network call and is not rolled back with it; do it before the transaction or after it commits  [ltk-io-in-transaction]
 service/billing.py:26: error: Independent awaits of "client.get" run one after another; run them concurrently: await asyncio.gather(*(client.get(f"/rates/{currency}") for currency in currencies)) or an asyncio.TaskGroup  [ltk-await-in-loop]
-Found 25 errors in 4 files (checked 13 source files)
+service/billing.py:37: error: "notify_voided -> httpx.AsyncClient.post" runs while the transaction opened at line 35 is open: it holds the transaction and its locks across a network call and is not rolled back with it; do it before the transaction or after it commits  [ltk-io-in-transaction]
+Found 26 errors in 4 files (checked 13 source files)
 """
 
 

@@ -6,6 +6,8 @@ Cold cache, warm cache, parallel workers (-n 2) and the daemon; a settings chang
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 from conftest import PLUGIN_INI, Project, Result
 
@@ -86,3 +88,109 @@ def test_settings_change_invalidates_the_cache(app: Project) -> None:
         }
     )
     assert _sorted(app.mypy("app")) == [LOOP]
+
+
+# A transaction in app/jobs.py calls app.events.publish, which calls
+# app.hooks.post_event: its body alone decides whether there is a finding.
+HELPER_IO = """
+    import httpx
+
+    async def post_event(client: httpx.AsyncClient, name: str) -> None:
+        await client.post("/events", json=name)
+"""
+HELPER_QUIET = """
+    import httpx
+
+    async def post_event(client: httpx.AsyncClient, name: str) -> None:
+        print(name)
+"""
+HELPER_NO_CALLS = """
+    import httpx
+
+    async def post_event(client: httpx.AsyncClient, name: str) -> None:
+        return None
+"""
+HELPER_SYNC_IO = """
+    import httpx
+
+    async def post_event(client: httpx.AsyncClient, name: str) -> None:
+        _send(name)
+
+    def _send(name: str) -> None:
+        httpx.post("/events", json=name)
+"""
+CHAIN_FILES = {
+    "mypy.ini": PLUGIN_INI,
+    "app/__init__.py": "",
+    "app/hooks.py": HELPER_IO,
+    "app/events.py": """
+        import httpx
+        from app.hooks import post_event
+
+        async def publish(client: httpx.AsyncClient, job_id: int) -> None:
+            await post_event(client, f"closed:{job_id}")
+    """,
+    "app/jobs.py": """
+        import asyncpg
+        import httpx
+        from app.events import publish
+
+        async def close(conn: asyncpg.Connection, client: httpx.AsyncClient, job_id: int) -> None:
+            async with conn.transaction():
+                await conn.execute("UPDATE account_jobs SET done = true WHERE id = $1", job_id)
+                await publish(client, job_id)
+    """,
+}
+
+
+def _chain_finding(api: str) -> str:
+    return (
+        f'app/jobs.py:8: error: "publish -> post_event -> {api}" runs while the transaction '
+        "opened at line 6 is open: it holds the transaction and its locks across a network call "
+        "and is not rolled back with it; do it before the transaction or after it commits  "
+        "[ltk-io-in-transaction]"
+    )
+
+
+SEND_BLOCKS = (
+    'app/hooks.py:4: error: Async function "post_event" calls "_send", which blocks: '
+    "post_event -> _send -> httpx.post; make the helper async, or await "
+    "asyncio.to_thread(_send, ...)  [ltk-blocking-io-indirect]"
+)
+# (body of app/hooks.py, what a cold run reports)
+EDITS = [
+    (HELPER_IO, [_chain_finding("httpx.AsyncClient.post")]),
+    (HELPER_QUIET, []),
+    (HELPER_SYNC_IO, sorted([_chain_finding("_send -> httpx.post"), SEND_BLOCKS])),
+    (HELPER_NO_CALLS, []),
+    (HELPER_IO, [_chain_finding("httpx.AsyncClient.post")]),
+]
+
+
+@pytest.fixture
+def chain(project: Project) -> Project:
+    project.write(CHAIN_FILES)
+    return project
+
+
+def _errors(result: Result) -> list[str]:
+    return sorted(line for line in result.lines if ": error: " in line)
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["sequential", "parallel"])
+def test_warm_runs_follow_transaction_helper_edits(chain: Project, workers: list[str]) -> None:
+    for body, expected in EDITS:
+        chain.write({"app/hooks.py": body})
+        assert _errors(chain.mypy(*workers, "app")) == expected
+        assert _errors(chain.mypy(*workers, "app")) == expected
+    chain.wipe_cache()
+    assert _errors(chain.mypy(*workers, "app")) == EDITS[-1][1]
+
+
+def test_daemon_follows_transaction_helper_edits(chain: Project) -> None:
+    for body, expected in EDITS:
+        chain.write({"app/hooks.py": body})
+        assert _errors(chain.run("mypy.dmypy", "run", "--", "app")) == expected
+    # An edit elsewhere keeps the finding (replayed after the daemon's reset).
+    chain.write({"app/events.py": textwrap.dedent(CHAIN_FILES["app/events.py"]) + "\n# note\n"})
+    assert _errors(chain.run("mypy.dmypy", "run", "--", "app")) == EDITS[-1][1]

@@ -1,4 +1,4 @@
-"""Invoices: a webhook sent while a transaction is open, and rates fetched one at a time."""
+"""Invoices: webhooks sent in a transaction (directly, through a helper), rates fetched one by one."""
 
 import contextlib
 
@@ -25,3 +25,13 @@ async def exchange_rates(client: httpx.AsyncClient, currencies: list[str]) -> li
     for currency in currencies:
         rates.append(await client.get(f"/rates/{currency}"))  # one request at a time
     return rates
+
+
+async def notify_voided(client: httpx.AsyncClient, invoice_id: int) -> None:
+    await client.post("/webhooks/invoice-voided", json={"id": invoice_id})
+
+
+async def void_invoice(db: Ledger, client: httpx.AsyncClient, invoice_id: int) -> None:
+    async with db.transaction():
+        await db.execute("UPDATE account_invoices SET void = true WHERE id = $1", invoice_id)
+        await notify_voided(client, invoice_id)  # a helper that posts, in the transaction

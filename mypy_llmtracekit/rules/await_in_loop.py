@@ -3,7 +3,8 @@
 What it catches
     A ``for`` loop (not ``async for``, not ``while``) in an ``async def`` whose
     body awaits a call that uses the loop target, when no iteration depends on
-    an earlier one: the body has no ``break``, ``return`` or ``yield``, and no
+    an earlier one: the body has no ``break``, ``return``, ``raise`` (a loop
+    that stops at the first failure) or ``yield``, and no
     name assigned in the body is read before its assignment (a value carried
     from the previous iteration: ``total += ...``, ``cursor = await f(cursor)``).
     Each iteration then waits for the previous one's network round trip for
@@ -32,7 +33,19 @@ Left alone
     semaphores, conditions, events, barriers, queues, streams and websockets;
     ``asyncio.gather``/``wait`` (batches on purpose); calls of the loop
     target itself (``for hook in hooks: await hook(ctx)``: callbacks run in
-    the order they were registered, often on one shared context). Loops
+    the order they were registered, often on one shared context). Methods of
+    the object the loop runs in (``await self._run_query(q)``,
+    ``await super().add(x)``, ``await helper(self, x)``): they share that
+    object's state and whatever connection it uses, which its type does not
+    show (a migration manager, an in-memory repository, a connector); a client
+    *held* by it is still judged by its own type (``await
+    self._client.get(url)`` is flagged). Connections and cursors taken with
+    ``async with pool.acquire() as conn`` (or ``connection()``, ``connect()``,
+    ``cursor()``, ``acquire_connection()``) and used by the await, whatever
+    their type (an untyped driver's is ``Any``); shared arguments that hold a
+    connection (a schema editor bound to a client), like receivers. ORM query
+    objects (piccolo's ``Query``), even built from the loop target: they run
+    on the ORM's shared engine. Loops
     that sleep (``asyncio.sleep``, ``anyio.sleep``): they pace themselves on
     purpose. Loops inside a transaction block (its queries share one
     connection), loops that take a lock or semaphore with ``async with``,
@@ -74,11 +87,13 @@ from collections.abc import Iterator
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
+    FUNC_NO_INFO,
     AwaitExpr,
     Block,
     CallExpr,
     Expression,
     ForStmt,
+    FuncDef,
     FuncItem,
     IfStmt,
     MemberExpr,
@@ -86,6 +101,7 @@ from mypy.nodes import (
     Node,
     RefExpr,
     Statement,
+    SuperExpr,
     TypeInfo,
     Var,
     WhileStmt,
@@ -139,6 +155,20 @@ DB_CLASSES = (
     "psycopg.AsyncServerCursor",
     "aiosqlite.Connection",
     "aiosqlite.Cursor",
+    "tortoise.backends.base.client.BaseDBAsyncClient",
+)
+# ``async with x.<one of these>() as name``: ``name`` is one connection or cursor
+# for the whole block, whatever its type (an untyped driver's is ``Any``).
+CONNECTION_FACTORIES = frozenset(
+    {"acquire", "acquire_connection", "connection", "connect", "cursor"}
+)
+# Query objects of ORMs: awaiting one runs it on the ORM's shared engine, even
+# when the query itself is built from the loop target.
+QUERY_CLASSES = (
+    "piccolo.query.base.Query",
+    "piccolo.query.base.FrozenQuery",
+    "piccolo.query.base.DDL",
+    "piccolo.query.proxy.Proxy",
 )
 # Order matters, or they serialise on purpose: shared ones are exempt.
 ORDERED_CLASSES = (
@@ -281,14 +311,28 @@ def _holds(ctx: ModuleContext, expr: Expression, db: frozenset[str]) -> bool:
 
 
 def _exempt(
-    ctx: ModuleContext, call: CallExpr, varying: set[str], kinds: tuple[frozenset[str], ...]
+    ctx: ModuleContext,
+    call: CallExpr,
+    varying: set[str],
+    kinds: tuple[frozenset[str], ...],
+    shared: set[str],
 ) -> bool:
-    db, ordered, sync, functions = kinds
+    """``shared``: the method's own ``self``/``cls`` and connections taken with
+    ``async with pool.acquire() as conn``: one object for every iteration."""
+    db, ordered, sync, functions, queries = kinds
     callee = call.callee
     if isinstance(callee, RefExpr) and callee.fullname in functions:
         return True
+    if isinstance(callee, MemberExpr) and _bases(ctx, callee.expr) & queries:
+        return True
+    if isinstance(callee, SuperExpr):
+        return True  # the object's own method, like self.m(...)
+    if any(isinstance(arg, NameExpr) and arg.name in shared for arg in call.args):
+        return True
     if isinstance(callee, MemberExpr):
         receiver = callee.expr
+        if isinstance(receiver, NameExpr) and receiver.name in shared:
+            return True
         bases = _bases(ctx, receiver)
         if bases & sync:
             return True
@@ -299,7 +343,7 @@ def _exempt(
     for arg in call.args:
         if mentions(arg, varying):
             continue
-        if _bases(ctx, arg) & ordered or _is_db(ctx, arg, db):
+        if _bases(ctx, arg) & ordered or _is_db(ctx, arg, db) or _holds(ctx, arg, db):
             return True
     return False
 
@@ -337,12 +381,36 @@ def _calls(call: CallExpr, functions: frozenset[str]) -> bool:
     return isinstance(call.callee, RefExpr) and call.callee.fullname in functions
 
 
+def _shared_names(func: FuncItem, found: list[Statement]) -> set[str]:
+    """Names bound to one object for the whole function: the method's ``self``
+    (or ``cls``), and connections or cursors taken with ``async with
+    pool.acquire() as conn`` or ``conn.cursor() as cur`` (whatever their type:
+    aiopg's is ``Any``)."""
+    names: set[str] = set()
+    if isinstance(func, FuncDef) and func.info is not FUNC_NO_INFO and not func.is_static:
+        if func.arguments:
+            names.add(func.arguments[0].variable.name)
+    for stmt in found:
+        if not isinstance(stmt, WithStmt):
+            continue
+        for expr, target in zip(stmt.expr, stmt.target):
+            if (
+                isinstance(expr, CallExpr)
+                and isinstance(expr.callee, MemberExpr)
+                and expr.callee.name in CONNECTION_FACTORIES
+                and isinstance(target, NameExpr)
+            ):
+                names.add(target.name)
+    return names
+
+
 def _check_loop(
     ctx: ModuleContext,
     loop: ForStmt,
     kinds: tuple[frozenset[str], ...],
     wrappers: frozenset[str],
     sleeps: frozenset[str],
+    shared: set[str],
 ) -> None:
     targets = target_names(loop.index)
     if not targets or ends_early(loop.body):
@@ -363,7 +431,7 @@ def _check_loop(
         call = _unwrap(ctx, awaited.expr, wrappers) if isinstance(awaited.expr, CallExpr) else None
         if call is not None and _calls(call, sleeps):
             return
-        if call is not None and _exempt(ctx, call, varying, kinds):
+        if call is not None and _exempt(ctx, call, varying, kinds, shared - targets):
             continue
         candidates.append(call)
     if len(candidates) != 1 or candidates[0] is None or not mentions(candidates[0], targets):
@@ -389,10 +457,12 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
         resolve_all(ORDERED_CLASSES, ctx.modules),
         resolve_all(SYNC_CLASSES, ctx.modules),
         resolve_all(EXEMPT_FUNCTIONS, ctx.modules),
+        resolve_all(QUERY_CLASSES, ctx.modules),
     )
     wrappers = resolve_all(WRAPPERS, ctx.modules)
     sleeps = resolve_all(SLEEPS, ctx.modules)
     apis = transaction_apis(ctx.settings, ctx.modules)
+    shared = _shared_names(func, found)
     in_transaction: set[int] = set()
     for stmt in found:
         if isinstance(stmt, WithStmt) and any(
@@ -401,7 +471,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
             in_transaction |= {id(s) for s in statements(stmt.body.body)}
     for loop in loops:
         if id(loop) not in in_transaction:
-            _check_loop(ctx, loop, kinds, wrappers, sleeps)
+            _check_loop(ctx, loop, kinds, wrappers, sleeps, shared)
 
 
 RULE = Rule(

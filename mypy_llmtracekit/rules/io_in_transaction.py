@@ -7,7 +7,10 @@ What it catches
     aioboto3/aiobotocore clients and resources (S3, SQS, Bedrock ...), LLM SDKs
     (openai, anthropic, google-genai, litellm, LangChain chat models), message
     brokers (aio-pika, aiokafka, pika), e-mail (smtplib, aiosmtplib),
-    subprocesses and raw network connections. The transaction holds its locks
+    subprocesses and raw network connections; or a call of a project function
+    (sync or async, awaited or not, in any module, at any depth) that performs
+    one, with the chain in the message (``publish -> Hooks.post_event ->
+    httpx.AsyncClient.post``). The transaction holds its locks
     and a pooled connection for as long as the network call takes, and the call
     is not rolled back with the transaction: a rollback after the e-mail was
     sent or the object was uploaded leaves the outside world out of step.
@@ -33,8 +36,17 @@ Left alone
     Queries on the database connection or session itself, computation, logging,
     ``asyncio.sleep``, I/O before the ``async with`` or after it closes, calls
     inside a nested ``def`` or ``lambda`` (they run when called), callables only
-    passed along, and client methods that do no I/O (``get_paginator``,
-    ``generate_presigned_url``, ``build_request``).
+    passed along (``await asyncio.to_thread(upload, ...)`` passes ``upload``),
+    helpers that reach no external I/O, and client methods that do no I/O
+    (``get_paginator``, ``generate_presigned_url``, ``build_request``). A helper
+    called to make a task (``asyncio.create_task(upload(...))``) is a call: the
+    task runs while the transaction is open and is not rolled back with it.
+
+Under the cache
+    What a helper does is read from its module's summary (``summaries.py``),
+    computed from declarations and travelling with the module's interface, like
+    ``ltk-blocking-io-indirect``'s chains: editing a helper's body so that it
+    starts or stops doing I/O changes its callers' findings in every mode.
 
 Settings
     ``transaction_io_extra``: more external-I/O APIs (``mylib.Notifier`` means
@@ -71,6 +83,8 @@ Good::
 
 from __future__ import annotations
 
+from collections.abc import Callable, Container
+
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
     CallExpr,
@@ -83,10 +97,15 @@ from mypy.nodes import (
     TypeInfo,
     WithStmt,
 )
+from mypy.types import ProperType
 
+from mypy_llmtracekit.callees import function_key, project_function
+from mypy_llmtracekit.compat import Finding, Location
+from mypy_llmtracekit.declared import flatten
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.rules.blocking_io import receiver_classes
 from mypy_llmtracekit.statements import statements
+from mypy_llmtracekit.summaries import SummaryOf, function_label, io_chain
 from mypy_llmtracekit.transaction_catalogue import (
     TransactionApis,
     external_io_api,
@@ -116,18 +135,42 @@ def call_target(
     return fullname or None, receiver_classes(ctx.type_of(receiver)), callee.name
 
 
-def helper_chain(ctx: ModuleContext, call: CallExpr) -> list[str] | None:
-    """HOOK for the cross-module summaries: the chain of a project helper doing external I/O.
+# (line that opened the transaction, "api" or "helper", the API or the helper's
+# summary key, where the call is): what a finding is computed from, also under
+# the daemon when another module's summary changed.
+Site = tuple[int, str, str, Location]
 
-    For a call of a project function or method (sync or async, any module),
-    return the chain from that function to the external API it reaches, e.g.
-    ``["notify_owner", "Mailer.send", "aiosmtplib.send"]``, or None. It must be
-    answered from the summaries (each function's direct external-I/O calls,
-    classified with ``transaction_catalogue.external_io_api``, and the project
-    functions it calls), like ``ltk-blocking-io-indirect``'s chains, so that it
-    gives the same answer in every mode. Until that is wired: None.
+
+def helper_chain(
+    key: str, summary_of: SummaryOf, modules: Container[str], used: set[str]
+) -> list[str] | None:
+    """The chain from the project function ``key`` to the external API it reaches.
+
+    E.g. ``["notify_owner", "Mailer.send", "aiosmtplib.send"]``, through project
+    functions sync or async, in any module, at any depth; None if it does no
+    external I/O. Answered from the summaries alone (the walk
+    ``ltk-blocking-io-indirect`` uses), so it is the same in every mode; ``used``
+    collects the modules consulted.
     """
-    return None
+    chain = io_chain(key, summary_of, modules, used)
+    if chain is None:
+        return None
+    return [*(function_label(name, modules) for name in chain[:-1]), chain[-1]]
+
+
+def resolve(
+    sites: list[Site], summary_of: SummaryOf, modules: Container[str], used: set[str]
+) -> list[Finding]:
+    """The findings of a module's transaction call sites, given every module's summary."""
+    findings: list[Finding] = []
+    for opened_at, kind, name, location in sites:
+        if kind == "api":
+            findings.append((CODE, _message(name, opened_at), location))
+            continue
+        chain = helper_chain(name, summary_of, modules, used)
+        if chain is not None:
+            findings.append((CODE, _message(" -> ".join(chain), opened_at), location))
+    return findings
 
 
 def _opener(ctx: ModuleContext, apis: TransactionApis, expr: Expression) -> bool:
@@ -154,11 +197,17 @@ def _check_block(
         seen.add(id(node))
         fullname, receivers, method = call_target(ctx, node)
         api = external_io_api(fullname, receivers, method, apis)
-        if api is None:
-            chain = helper_chain(ctx, node)
-            api = " -> ".join(chain) if chain else None
         if api is not None:
-            ctx.report(CODE, _message(api, line), node)
+            ctx.transaction_sites.append((line, "api", api, Location.of(node)))
+            continue
+        helper = project_function(node, _typed(ctx), coroutines=True)
+        if helper is not None:
+            key = function_key(ctx.tree.fullname, helper)
+            ctx.transaction_sites.append((line, "helper", key, Location.of(node)))
+
+
+def _typed(ctx: ModuleContext) -> Callable[[Expression], list[ProperType]]:
+    return lambda expr: flatten(ctx.type_of(expr))
 
 
 def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
@@ -176,9 +225,17 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
                 break
 
 
+def _finish(ctx: ModuleContext) -> None:
+    used: set[str] = set()
+    ctx.findings.extend(resolve(ctx.transaction_sites, ctx.summary_of, ctx.modules, used))
+    used.discard(ctx.tree.fullname)
+    ctx.chain_modules |= used
+
+
 RULE = Rule(
     code=CODE,
     summary="External I/O (HTTP, S3, LLM SDKs, brokers, e-mail) while a DB transaction is open",
     doc=__doc__ or "",
     on_function=_check_function,
+    on_module_end=_finish,
 )
