@@ -16,19 +16,25 @@ from mypy.nodes import (
     CallExpr,
     ClassDef,
     Decorator,
+    ForStmt,
     FuncDef,
+    IfStmt,
+    MatchStmt,
     MemberExpr,
     MypyFile,
     Node,
     OverloadedFuncDef,
     Statement,
+    TryStmt,
+    WhileStmt,
+    WithStmt,
 )
 
 from mypy_llmtracekit.callees import blocking_api, function_key, project_function
 from mypy_llmtracekit.catalogue import BlockingApis
 from mypy_llmtracekit.declared import DeclaredTypes
 from mypy_llmtracekit.summaries import FunctionSummary, ModuleSummary
-from mypy_llmtracekit.walker import own_nodes
+from mypy_llmtracekit.walker import own_calls
 
 
 def build_summary(tree: MypyFile, apis: BlockingApis) -> ModuleSummary:
@@ -47,9 +53,7 @@ def _summarise(module: str, func: FuncDef, apis: BlockingApis) -> FunctionSummar
     types = DeclaredTypes(func)
     blocking: list[str] = []
     calls: list[str] = []
-    for node in own_nodes(func.body.body):
-        if not isinstance(node, CallExpr):
-            continue
+    for node in own_calls(func.body.body):
         hit = blocking_api(node, types.type_of, apis)
         if hit is not None:
             # conn.execute(...).fetchall(): name the call that runs first, execute.
@@ -93,8 +97,12 @@ def _functions(statements: list[Statement]) -> Iterator[FuncDef]:
             stack.extend(reversed(node.defs.body))
         elif isinstance(node, Block):
             stack.extend(reversed(node.body))
-        else:
+        elif isinstance(node, _COMPOUND):
             stack.extend(reversed(list(_statement_blocks(node))))
+
+
+# The statements that hold blocks (the others hold no function definition).
+_COMPOUND: tuple[type[Statement], ...] = (WhileStmt, ForStmt, IfStmt, TryStmt, WithStmt, MatchStmt)
 
 
 def _statement_blocks(node: Node) -> Iterator[Block]:
