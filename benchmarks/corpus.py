@@ -58,7 +58,14 @@ FULL = Corpus(
 SCALE = Corpus("scale", (*FULL.wheels, "sqlalchemy==2.0.44"), (*FULL.packages, "sqlalchemy"))
 CORPORA: dict[str, Corpus] = {c.name: c for c in (SMALL, REALCODE, FULL, SCALE)}
 
-BASE_CONFIG = "[mypy]\nignore_missing_imports = True\nexplicit_package_bases = True\n"
+# ``no_site_packages``: the corpus is checked against itself and typeshed only, so
+# the figures do not depend on what else the venv holds (``pip install -e '.[test]'``
+# adds typed packages the corpus imports, opentelemetry, openai, anthropic...:
+# with them mypy checks 10,147 modules instead of 303, all but the corpus silenced).
+BASE_CONFIG = (
+    "[mypy]\nignore_missing_imports = True\nexplicit_package_bases = True\n"
+    "no_site_packages = True\n"
+)
 PLUGIN_CONFIG: str = BASE_CONFIG + "plugins = mypy_llmtracekit\n"
 CODE = re.compile(r"\[(ltk-[a-z-]+)\]$")
 CRASH_MARKERS = ("INTERNAL ERROR", "Traceback (most recent call last)", "[ltk-internal]")

@@ -68,7 +68,7 @@ from mypy.types import (
 )
 
 from mypy_llmtracekit import compat
-from mypy_llmtracekit.walker import own_nodes
+from mypy_llmtracekit.walker import own_statements
 
 # How deep one evaluation may go (a chain of attribute accesses and calls).
 _MAX_DEPTH = 12
@@ -133,13 +133,23 @@ class DeclaredTypes:
 
     def __init__(self, func: FuncItem) -> None:
         self.func = func
-        self._params: dict[Var, Type | None] = _parameters(func)
-        # Collected on first use: most bodies never ask about a local.
+        # Collected on first use: most bodies never ask about a parameter or a local.
+        self._params: dict[Var, Type | None] | None = None
         self._values: dict[Var, list[Expression]] | None = None
         self._active: set[Var] = set()
+        # Answers for whole expressions (callers ask about a receiver more than once).
+        self._known: dict[Expression, list[ProperType]] = {}
 
     def type_of(self, expr: Expression, depth: int = 0) -> list[ProperType]:
         """The possible types of ``expr`` (empty when unknown)."""
+        if depth:
+            return self._type_of(expr, depth)
+        known = self._known.get(expr)
+        if known is None:
+            known = self._known[expr] = self._type_of(expr, 0)
+        return known
+
+    def _type_of(self, expr: Expression, depth: int) -> list[ProperType]:
         if depth > _MAX_DEPTH:
             return []
         if isinstance(expr, NameExpr):
@@ -196,6 +206,8 @@ class DeclaredTypes:
         node = expr.node
         if not isinstance(node, Var):
             return node_type(node)
+        if self._params is None:
+            self._params = _parameters(self.func)
         if node in self._params:
             return flatten(self._params[node])
         if expr.kind != LDEF:
@@ -246,7 +258,7 @@ def _parameters(func: FuncItem) -> dict[Var, Type | None]:
 def _local_values(func: FuncItem) -> dict[Var, list[Expression]]:
     """For each unannotated local of ``func``: the values assigned to it in its body."""
     values: dict[Var, list[Expression]] = {}
-    for node in own_nodes(func.body.body):
+    for node in own_statements(func.body.body):
         if isinstance(node, AssignmentStmt):
             for lvalue in node.lvalues:
                 _note(values, lvalue, node.rvalue)
@@ -260,5 +272,3 @@ def _local_values(func: FuncItem) -> dict[Var, list[Expression]]:
 def _note(values: dict[Var, list[Expression]], lvalue: Node, value: Expression) -> None:
     if isinstance(lvalue, NameExpr) and isinstance(lvalue.node, Var) and lvalue.kind == LDEF:
         values.setdefault(lvalue.node, []).append(value)
-
-

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
@@ -29,10 +30,14 @@ from mypy.nodes import (
 from mypy.options import Options
 from mypy.types import ProperType, Type, get_proper_type
 
-from mypy_llmtracekit.catalogue import BlockingApis
 from mypy_llmtracekit.compat import Finding, Location
-from mypy_llmtracekit.config import Settings
-from mypy_llmtracekit.summaries import ModuleSummary
+
+if TYPE_CHECKING:
+    # Types of ModuleContext's fields only: importing this module (every rule
+    # does, and the plugin at start-up) does not load the catalogue.
+    from mypy_llmtracekit.catalogue import BlockingApis
+    from mypy_llmtracekit.config import Settings
+    from mypy_llmtracekit.summaries import ModuleSummary
 
 CATEGORY = "mypy-llmtracekit"
 

@@ -17,12 +17,18 @@ from mypy.nodes import (
     CallExpr,
     ClassDef,
     Decorator,
+    ForStmt,
     FuncDef,
+    IfStmt,
+    MatchStmt,
     MemberExpr,
     MypyFile,
     Node,
     OverloadedFuncDef,
     Statement,
+    TryStmt,
+    WhileStmt,
+    WithStmt,
 )
 
 from mypy_llmtracekit.callees import (
@@ -35,7 +41,7 @@ from mypy_llmtracekit.catalogue import BlockingApis
 from mypy_llmtracekit.declared import DeclaredTypes
 from mypy_llmtracekit.summaries import FunctionSummary, ModuleSummary
 from mypy_llmtracekit.transaction_catalogue import TransactionApis
-from mypy_llmtracekit.walker import own_nodes
+from mypy_llmtracekit.walker import own_calls
 
 
 def build_summary(tree: MypyFile, apis: BlockingApis, io: TransactionApis) -> ModuleSummary:
@@ -56,9 +62,7 @@ def _summarise(
     calls: list[str] = []
     external: list[str] = []
     coroutines: list[str] = []
-    for node in own_nodes(func.body.body):
-        if not isinstance(node, CallExpr):
-            continue
+    for node in own_calls(func.body.body):
         api = external_io(node, types.type_of, io)
         if api is not None and api not in external:
             external.append(api)
@@ -111,8 +115,12 @@ def _functions(statements: list[Statement]) -> Iterator[FuncDef]:
             stack.extend(reversed(node.defs.body))
         elif isinstance(node, Block):
             stack.extend(reversed(node.body))
-        else:
+        elif isinstance(node, _COMPOUND):
             stack.extend(reversed(list(_statement_blocks(node))))
+
+
+# The statements that hold blocks (the others hold no function definition).
+_COMPOUND: tuple[type[Statement], ...] = (WhileStmt, ForStmt, IfStmt, TryStmt, WithStmt, MatchStmt)
 
 
 def _statement_blocks(node: Node) -> Iterator[Block]:

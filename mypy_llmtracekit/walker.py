@@ -9,7 +9,7 @@ table is not entered (never a crash, at worst a missed finding).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar, overload
 
 from mypy import nodes
 from mypy.nodes import (
@@ -30,28 +30,28 @@ from mypy.nodes import (
 
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind
 
-# Node class -> the attributes that hold its child nodes (a node, a list of
-# nodes, a list of (node, node) pairs, or None).
+# Node class -> the attributes that hold its child nodes: a node or None, or,
+# marked ``*``, a list of them (whose items may be lists or pairs of them).
 _CHILDREN: dict[type[Node], tuple[str, ...]] = {
     nodes.ExpressionStmt: ("expr",),
-    nodes.AssignmentStmt: ("rvalue", "lvalues"),
+    nodes.AssignmentStmt: ("rvalue", "lvalues*"),
     nodes.OperatorAssignmentStmt: ("lvalue", "rvalue"),
     nodes.WhileStmt: ("expr", "body", "else_body"),
     nodes.ForStmt: ("index", "expr", "body", "else_body"),
     nodes.ReturnStmt: ("expr",),
     nodes.AssertStmt: ("expr", "msg"),
     nodes.DelStmt: ("expr",),
-    nodes.IfStmt: ("expr", "body", "else_body"),
+    nodes.IfStmt: ("expr*", "body*", "else_body"),
     nodes.RaiseStmt: ("expr", "from_expr"),
-    nodes.TryStmt: ("body", "types", "handlers", "else_body", "finally_body"),
-    nodes.WithStmt: ("expr", "target", "body"),
-    nodes.MatchStmt: ("subject", "guards", "bodies"),
-    nodes.Block: ("body",),
-    nodes.CallExpr: ("callee", "args"),
+    nodes.TryStmt: ("body", "types*", "handlers*", "else_body", "finally_body"),
+    nodes.WithStmt: ("expr*", "target*", "body"),
+    nodes.MatchStmt: ("subject", "guards*", "bodies*"),
+    nodes.Block: ("body*",),
+    nodes.CallExpr: ("callee", "args*"),
     nodes.MemberExpr: ("expr",),
     nodes.IndexExpr: ("base", "index"),
     nodes.OpExpr: ("left", "right"),
-    nodes.ComparisonExpr: ("operands",),
+    nodes.ComparisonExpr: ("operands*",),
     nodes.UnaryExpr: ("expr",),
     nodes.AssignmentExpr: ("target", "value"),
     nodes.CastExpr: ("expr",),
@@ -59,14 +59,14 @@ _CHILDREN: dict[type[Node], tuple[str, ...]] = {
     nodes.RevealExpr: ("expr",),
     nodes.SliceExpr: ("begin_index", "end_index", "stride"),
     nodes.ConditionalExpr: ("cond", "if_expr", "else_expr"),
-    nodes.ListExpr: ("items",),
-    nodes.TupleExpr: ("items",),
-    nodes.SetExpr: ("items",),
-    nodes.DictExpr: ("items",),
+    nodes.ListExpr: ("items*",),
+    nodes.TupleExpr: ("items*",),
+    nodes.SetExpr: ("items*",),
+    nodes.DictExpr: ("items*",),
     nodes.ListComprehension: ("generator",),
     nodes.SetComprehension: ("generator",),
-    nodes.DictionaryComprehension: ("sequences", "condlists", "key", "value"),
-    nodes.GeneratorExpr: ("sequences", "condlists", "left_expr"),
+    nodes.DictionaryComprehension: ("sequences*", "condlists*", "key", "value"),
+    nodes.GeneratorExpr: ("sequences*", "condlists*", "left_expr"),
     nodes.AwaitExpr: ("expr",),
     nodes.YieldExpr: ("expr",),
     nodes.YieldFromExpr: ("expr",),
@@ -78,44 +78,126 @@ _CHILDREN: dict[type[Node], tuple[str, ...]] = {
 # Nodes that start a scope of their own: what runs inside them runs later.
 _NEW_SCOPE: tuple[type[Node], ...] = (FuncItem, ClassDef, Decorator, OverloadedFuncDef)
 
+# The attributes of a compound statement that hold statements (blocks), in the
+# order of ``_CHILDREN``: what ``own_statements`` enters.
+_STATEMENT_CHILDREN: dict[type[Node], tuple[str, ...]] = {
+    nodes.Block: ("body*",),
+    nodes.WhileStmt: ("body", "else_body"),
+    nodes.ForStmt: ("body", "else_body"),
+    nodes.IfStmt: ("body*", "else_body"),
+    nodes.TryStmt: ("body", "handlers*", "else_body", "finally_body"),
+    nodes.WithStmt: ("body",),
+    nodes.MatchStmt: ("bodies*",),
+}
+
+# A table's entry, parsed: (attribute, whether it holds a list).
+_Attributes = tuple[tuple[str, bool], ...]
+
+
+def _parsed(table: dict[type[Node], tuple[str, ...]]) -> dict[type[Node], _Attributes]:
+    return {
+        kind: tuple((name.rstrip("*"), name.endswith("*")) for name in names)
+        for kind, names in table.items()
+    }
+
+
+_NODE_ATTRIBUTES: dict[type[Node], _Attributes] = _parsed(_CHILDREN)
+_STATEMENT_ATTRIBUTES: dict[type[Node], _Attributes] = _parsed(_STATEMENT_CHILDREN)
+
 N = TypeVar("N", bound=Node)
 
-
-def _narrowed(kind: type[N], visit: Callable[[N], None]) -> Callable[[Node], None]:
-    """Adapt a visitor of one node class to the walker's table of any node."""
-
-    def run(node: Node) -> None:
-        if isinstance(node, kind):
-            visit(node)
-
-    return run
-
-
-def _child_nodes(node: Node) -> Iterator[Node]:
-    for attribute in _CHILDREN.get(type(node), ()):
-        yield from _flatten(getattr(node, attribute, None))
-
-
-def _flatten(value: object) -> Iterator[Node]:
-    if isinstance(value, Node):
-        yield value
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _flatten(item)
+# Plans of the walks below: node class -> the attributes to enter, or None
+# for a class that opens a scope of its own (filled on first sight of a class).
+_Plans = dict[type[Node], _Attributes | None]
+_OWN_NODES: _Plans = {}
+_OWN_STATEMENTS: _Plans = {}
 
 
 def own_nodes(roots: Iterable[Node]) -> Iterator[Node]:
-    """Every reachable node under ``roots`` that runs in the same scope.
+    """Every reachable node under ``roots`` that runs in the same scope, in source order.
 
     Nested functions, lambdas and classes are not entered.
     """
-    stack = list(roots)[::-1]
+    return _own(roots, _OWN_NODES, _NODE_ATTRIBUTES)
+
+
+def own_statements(roots: Iterable[Node]) -> Iterator[Node]:
+    """What :func:`own_nodes` yields, without expressions: the statements and blocks.
+
+    For rules that look for ``return``/``raise``: no statement sits inside an
+    expression of the same scope, so their order is the same as in ``own_nodes``.
+    """
+    return _own(roots, _OWN_STATEMENTS, _STATEMENT_ATTRIBUTES)
+
+
+def own_calls(roots: Iterable[Node]) -> Iterator[CallExpr]:
+    """The calls among :func:`own_nodes`, in the same order."""
+    return _own(roots, _OWN_NODES, _NODE_ATTRIBUTES, CallExpr)
+
+
+@overload
+def _own(
+    roots: Iterable[Node], plans: _Plans, table: dict[type[Node], _Attributes]
+) -> Iterator[Node]: ...
+
+
+@overload
+def _own(
+    roots: Iterable[Node], plans: _Plans, table: dict[type[Node], _Attributes], only: type[N]
+) -> Iterator[N]: ...
+
+
+def _own(
+    roots: Iterable[Node],
+    plans: _Plans,
+    table: dict[type[Node], _Attributes],
+    only: type[Node] | None = None,
+) -> Iterator[Node]:
+    # Hot (summaries and several rules read whole bodies): one plain loop.
+    stack = list(roots)
+    stack.reverse()
+    pop = stack.pop
     while stack:
-        node = stack.pop()
-        if isinstance(node, _NEW_SCOPE) or (isinstance(node, Block) and node.is_unreachable):
+        node = pop()
+        kind = type(node)
+        if kind in plans:
+            plan = plans[kind]
+        else:
+            plan = plans[kind] = None if issubclass(kind, _NEW_SCOPE) else table.get(kind, ())
+        if plan is None:
             continue
-        yield node
-        stack.extend(list(_child_nodes(node))[::-1])
+        if kind is Block and isinstance(node, Block) and node.is_unreachable:
+            continue
+        if only is None or kind is only:
+            yield node
+        if not plan:
+            continue
+        children: list[Node] = []
+        for attribute, many in plan:
+            value = getattr(node, attribute, None)
+            if many:
+                _add_children(value or (), children)
+            elif value is not None:
+                children.append(value)
+        children.reverse()
+        stack.extend(children)
+
+
+def _add_children(values: Sequence[Any], out: list[Node]) -> None:
+    """Append the nodes of a list (of nodes, None, or lists and pairs of them) to ``out``."""
+    for item in values:
+        kind = type(item)
+        if kind is list or kind is tuple:
+            _add_children(item, out)
+        elif item is not None:
+            out.append(item)
+
+
+# A handler of any watched node class (the walker calls it only with its class).
+_Handler = Callable[[ModuleContext, Any, Scope], None]
+# What the walker does with a node of one class: a method of its own (scopes), or
+# the rules' handlers then the children.
+_Plan = tuple[Callable[[Any], None] | None, tuple[_Handler, ...], _Attributes]
 
 
 class ModuleWalker:
@@ -125,34 +207,32 @@ class ModuleWalker:
         self.ctx = ctx
         self.scope = Scope(ScopeKind.MODULE)
         self.rules = rules
-        # Nodes that open a scope: visited by methods of the walker.
-        self._special: dict[type[Node], Callable[[Node], None]] = {
-            Block: _narrowed(Block, self._block),
-            FuncDef: _narrowed(FuncDef, self._func_def),
-            OverloadedFuncDef: _narrowed(OverloadedFuncDef, self._overloaded),
-            Decorator: _narrowed(Decorator, self._decorator),
-            LambdaExpr: _narrowed(LambdaExpr, self._lambda),
-            ClassDef: _narrowed(ClassDef, self._class_def),
+        self._on_function = tuple(r.on_function for r in rules if r.on_function is not None)
+        self._on_class = tuple(r.on_class for r in rules if r.on_class is not None)
+        # Nodes that rules watch: node class -> their handlers, in the rules' order.
+        watched: dict[type[Node], tuple[_Handler, ...]] = {
+            AssignmentStmt: tuple(r.on_assignment for r in rules if r.on_assignment),
+            CallExpr: tuple(r.on_call for r in rules if r.on_call),
+            TryStmt: tuple(r.on_try for r in rules if r.on_try),
+            ExpressionStmt: tuple(r.on_expression_stmt for r in rules if r.on_expression_stmt),
+            TypeAliasStmt: tuple(r.on_type_alias for r in rules if r.on_type_alias),
         }
-        # Nodes that rules watch: node class -> one callback running their handlers.
-        self._watched: dict[type[Node], Callable[[Node], None]] = {}
-        self._watch(AssignmentStmt, [r.on_assignment for r in rules if r.on_assignment])
-        self._watch(CallExpr, [r.on_call for r in rules if r.on_call])
-        self._watch(TryStmt, [r.on_try for r in rules if r.on_try])
-        self._watch(ExpressionStmt, [r.on_expression_stmt for r in rules if r.on_expression_stmt])
-        self._watch(TypeAliasStmt, [r.on_type_alias for r in rules if r.on_type_alias])
-
-    def _watch(
-        self, kind: type[N], handlers: list[Callable[[ModuleContext, N, Scope], None]]
-    ) -> None:
-        if not handlers:
-            return
-
-        def run(node: N) -> None:
-            for handler in handlers:
-                handler(self.ctx, node, self.scope)
-
-        self._watched[kind] = _narrowed(kind, run)
+        # One dispatch per node: node class -> its plan. A class in no table (names,
+        # literals) has no plan: the walk does not even call ``_visit`` for it.
+        self._plans: dict[type[Node], _Plan] = {
+            kind: (None, watched.get(kind, ()), _NODE_ATTRIBUTES.get(kind, ()))
+            for kind in (*_CHILDREN, *watched)
+        }
+        special: dict[type[Node], Callable[[Any], None]] = {
+            Block: self._block,
+            FuncDef: self._func_def,
+            OverloadedFuncDef: self._overloaded,
+            Decorator: self._decorator,
+            LambdaExpr: self._lambda,
+            ClassDef: self._class_def,
+        }
+        for kind, visit in special.items():
+            self._plans[kind] = (visit, (), ())
 
     def run(self) -> None:
         """Walk the whole module, then let rules conclude."""
@@ -162,32 +242,39 @@ class ModuleWalker:
                 rule.on_module_end(self.ctx)
 
     def _visit(self, node: Node) -> None:
-        # The hot loop of the plugin: plain loops, no generators.
-        kind = type(node)
-        special = self._special.get(kind)
+        # The hot loop of the plugin: one dict lookup per node, plain loops, and
+        # no call at all for a child without a plan (names, literals, None).
+        plans = self._plans
+        special, handlers, attributes = plans[type(node)]
         if special is not None:
             special(node)
             return
-        watched = self._watched.get(kind)
-        if watched is not None:
-            watched(node)
-        for attribute in _CHILDREN.get(kind, ()):
-            value = getattr(node, attribute, None)
-            if isinstance(value, Node):
+        if handlers:
+            ctx = self.ctx
+            scope = self.scope
+            for handler in handlers:
+                handler(ctx, node, scope)
+        for attribute, many in attributes:
+            value: Any = getattr(node, attribute, None)
+            if many:
+                self._visit_sequence(value or ())
+            elif type(value) in plans:
                 self._visit(value)
-            elif isinstance(value, (list, tuple)):
-                self._visit_sequence(value)
 
-    def _visit_sequence(self, values: Sequence[object]) -> None:
+    def _visit_sequence(self, values: Sequence[Any]) -> None:
+        plans = self._plans
         for value in values:
-            if isinstance(value, Node):
+            kind = type(value)
+            if kind in plans:
                 self._visit(value)
-            elif isinstance(value, (list, tuple)):
+            elif kind is list or kind is tuple:
                 self._visit_sequence(value)
 
     def _visit_all(self, items: Iterable[Node]) -> None:
+        plans = self._plans
         for item in items:
-            self._visit(item)
+            if type(item) in plans:
+                self._visit(item)
 
     def _block(self, block: Block) -> None:
         if not block.is_unreachable:
@@ -195,9 +282,8 @@ class ModuleWalker:
 
     def _class_def(self, cdef: ClassDef) -> None:
         self._visit_all(cdef.decorators)
-        for rule in self.rules:
-            if rule.on_class is not None:
-                rule.on_class(self.ctx, cdef, self.scope)
+        for on_class in self._on_class:
+            on_class(self.ctx, cdef, self.scope)
         outer = self.scope
         self.scope = Scope(ScopeKind.CLASS, outer.function, cdef)
         self._block(cdef.defs)
@@ -210,12 +296,11 @@ class ModuleWalker:
     def _overloaded(self, ovl: OverloadedFuncDef) -> None:
         self._visit_all(ovl.items)
         if ovl.impl is not None:
-            self._visit(ovl.impl)
+            self._visit_all([ovl.impl])
 
     def _func_def(self, func: FuncDef) -> None:
-        for rule in self.rules:
-            if rule.on_function is not None:
-                rule.on_function(self.ctx, func, self.scope)
+        for on_function in self._on_function:
+            on_function(self.ctx, func, self.scope)
         outer = self.scope
         self.scope = Scope(ScopeKind.FUNCTION, func, outer.cls)
         self._block(func.body)

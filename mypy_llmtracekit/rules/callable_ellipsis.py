@@ -210,8 +210,9 @@ def _typevar_hides(expr: TypeVarLikeExpr) -> bool:
 
 def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
     tables = scope_tables(ctx, scope)
-    for found, message in _written(stmt.unanalyzed_type, ctx, tables, _annotated(stmt)):
-        ctx.report(CODE, message, found)
+    if stmt.unanalyzed_type is not None:
+        for found, message in _written(stmt.unanalyzed_type, ctx, tables, _annotated(stmt)):
+            ctx.report(CODE, message, found)
     if len(stmt.lvalues) != 1 or not isinstance(stmt.lvalues[0], NameExpr):
         return
     name = stmt.lvalues[0].name

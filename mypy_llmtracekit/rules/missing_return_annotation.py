@@ -55,7 +55,7 @@ from mypy_llmtracekit.obvious import literal_kind
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.spelling import Spelled
 from mypy_llmtracekit.suggest import is_checked, namer_of, return_suggestion
-from mypy_llmtracekit.walker import own_nodes
+from mypy_llmtracekit.walker import own_nodes, own_statements
 
 CODE: ErrorCode = error_code(
     "ltk-missing-return-annotation", "Function returns a value but has no return annotation"
@@ -138,7 +138,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
     returned: list[tuple[Expression, Type | None]] = []
     gives_value = False
     bare_return = 0
-    for node in own_nodes(func.body.body):
+    for node in own_statements(func.body.body):
         if not isinstance(node, ReturnStmt):
             continue
         if node.expr is None:
