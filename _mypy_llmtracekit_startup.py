@@ -68,7 +68,8 @@ class _RegisterCodes(importlib.abc.MetaPathFinder):
         sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _RegisterCodes)]
         try:
             register_code_names()
-        except Exception:  # noqa: BLE001 - never break the daemon's own import
+        # Never break the daemon's own import.
+        except Exception:  # type: ignore[ltk-broad-except]  # noqa: BLE001
             pass
         return None
 

@@ -29,6 +29,11 @@ def plugin(version: str) -> type[_Plugin]:
         print(f"mypy: error: {problem}", file=sys.stderr)
         raise SystemExit(2)
 
+    from _mypy_llmtracekit_startup import register_code_names
     from mypy_llmtracekit.hooks import LlmTracekitPlugin
 
+    # The rules are imported on the first module pass, but mypy needs every code
+    # name now: it checks enable_error_code/disable_error_code right after loading
+    # plugins, and a warm run or a -n coordinator shows cached findings by name.
+    register_code_names()
     return LlmTracekitPlugin

@@ -34,7 +34,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mypy.checker import TypeChecker
 from mypy.errorcodes import ErrorCode
@@ -50,16 +50,17 @@ from mypy.plugin import (
 )
 from mypy.types import FunctionLike, Type
 
-from mypy_llmtracekit import __version__, chain_sites, compat, config, settings_check
-from mypy_llmtracekit.catalogue import BlockingApis
+from mypy_llmtracekit import __version__, compat, config
 from mypy_llmtracekit.compat import Finding, Location
-from mypy_llmtracekit.registry import RULES
-from mypy_llmtracekit.rule import ModuleContext, Rule, error_code
-from mypy_llmtracekit.sql import DEFAULT_SQL_CLASSES
+from mypy_llmtracekit.rule import ModuleContext, error_code
 from mypy_llmtracekit.summaries import ModuleSummary, SummaryStore
-from mypy_llmtracekit.summary_builder import build_summary
-from mypy_llmtracekit.transaction_catalogue import transaction_apis
-from mypy_llmtracekit.walker import ModuleWalker
+
+if TYPE_CHECKING:
+    # The rules and what they use are imported on the first module pass: a warm
+    # run that checks nothing needs only the cache data (see LlmTracekitPlugin).
+    from mypy_llmtracekit import chain_sites
+    from mypy_llmtracekit.catalogue import BlockingApis
+    from mypy_llmtracekit.rule import Rule
 
 # mypy.build.PRI_LOW: an import inside a function (ordered after the module's own).
 ANCHOR_PRIORITY = 20
@@ -228,6 +229,10 @@ class LlmTracekitPlugin(Plugin):
         return compat.is_silenced_path(compat.errors_of(self._last_checker), file.path)
 
     def _run_rules(self, file: MypyFile, chk: TypeChecker | None) -> ModuleContext | None:
+        from mypy_llmtracekit import settings_check
+        from mypy_llmtracekit.sql import DEFAULT_SQL_CLASSES
+        from mypy_llmtracekit.walker import ModuleWalker
+
         rules = self._enabled_rules(chk)
         if not rules:
             return None
@@ -256,6 +261,8 @@ class LlmTracekitPlugin(Plugin):
         return ctx
 
     def _enabled_rules(self, chk: TypeChecker | None) -> list[Rule]:
+        from mypy_llmtracekit.registry import RULES
+
         if chk is None:
             return list(RULES)
         return [rule for rule in RULES if compat.is_code_enabled(chk, rule.code)]
@@ -295,6 +302,9 @@ class LlmTracekitPlugin(Plugin):
         if tree is not None and compat.has_bodies(tree):
             if not self._is_project(tree):
                 return None
+            from mypy_llmtracekit.summary_builder import build_summary
+            from mypy_llmtracekit.transaction_catalogue import transaction_apis
+
             io = transaction_apis(self.settings, self._modules or {})
             summary = build_summary(tree, self._blocking(), io)
             self._store.memory[module] = summary
@@ -328,6 +338,8 @@ class LlmTracekitPlugin(Plugin):
         module = file.fullname
         compat.recheck_whole_module_on_change(file, self._modules or {})
         if ctx is not None and chk is not None:
+            from mypy_llmtracekit import chain_sites
+
             sites = chain_sites.sites_of(ctx)
             options = compat.module_options(chk)
             self._chains[module] = _Chains(file.path, sites, set(ctx.chain_modules), options)
@@ -350,6 +362,8 @@ class LlmTracekitPlugin(Plugin):
         if tree is None or self._last_checker is None:
             return
         used: set[str] = set()
+        from mypy_llmtracekit import chain_sites
+
         findings = chain_sites.resolve(chains.sites, self._summary_of, self._modules or {}, used)
         used.discard(module)
         chains.used = used
@@ -370,6 +384,8 @@ class LlmTracekitPlugin(Plugin):
 
     def _blocking(self) -> BlockingApis:
         if self._blocking_apis is None:
+            from mypy_llmtracekit.catalogue import BlockingApis
+
             self._blocking_apis = BlockingApis(
                 self._lookup, self.settings.blocking_io_extra, self.settings.blocking_io_exempt
             )
