@@ -100,9 +100,7 @@ def _fix(
     # finding fixes nothing: the fixed point, so a second run changes nothing.
     everything = True
     for _ in range(MAX_PASSES):
-        todo = [
-            d for d in diags if d.code in selected and (everything or _key(d) not in reasons)
-        ]
+        todo = [d for d in diags if d.code in selected and (everything or _key(d) not in reasons)]
         accepted = _pass(runner, todo, originals, texts, baseline, reasons)
         if accepted is not None:
             texts, diags = accepted[0], accepted[1]
