@@ -9,13 +9,16 @@ What it catches
     (``typing.IO`` and the ``io`` classes), file-system ``pathlib``/``os``/
     ``shutil``/``glob`` functions, ``input()``, archives on disk, ``ssl`` file
     loaders, ``subprocess`` and ``socket`` calls, thread and process waits
-    (locks, events, ``Thread.join``, ``queue.Queue``, ``Future.result``), the
+    (locks, events, ``Thread.join``, ``queue.Queue``, ``Future.result``; ``with
+    lock:`` on a thread or process lock, as entering it acquires it), the
     standard library's mail and FTP clients, typed boto3/botocore clients,
     elasticsearch, pika and paramiko, and the LLM SDKs: the sync clients of
     ``openai`` and ``anthropic``, ``google-genai``'s sync modules and chats,
     ``litellm.completion`` and friends, LangChain runnables' ``invoke``/``batch``/
-    ``stream``. Constructors that connect (``smtplib.SMTP(host)``,
-    ``pika.BlockingConnection(...)``) count as calls. The message names the API
+    ``stream`` (the SDKs' ``with_raw_response``/``with_streaming_response``
+    views too). Constructors that connect (``smtplib.SMTP(host)``,
+    ``pika.BlockingConnection(...)``, ``paramiko.Transport((host, 22))``) count
+    as calls. The message names the API
     and the async alternative (``AsyncOpenAI``, ``AsyncAnthropic``,
     ``client.aio``, ``litellm.acompletion``, ``await runnable.ainvoke(...)``).
 
@@ -39,7 +42,12 @@ Left alone
     (``time.monotonic``, ``os.path.join``, ``Path.name``), methods of catalogued
     classes that do no I/O (boto3's ``generate_presigned_url``/``get_paginator``,
     prompt templates), waits that do not wait (``lock.acquire(blocking=False)``,
-    ``q.get(block=False)``), archives opened from memory.
+    ``q.get(block=False)``, ``fut.result()`` inside ``if fut.done():``), archives
+    opened from memory, a call that another branch of the same ``if`` offloads
+    to a thread (``if in_memory: f.write(d)`` / ``else: await to_thread(f.write,
+    d)``: a decision, not an oversight), and receivers mypy knows only as
+    ``Any``: an untyped library (boto3 without ``types-boto3``, paramiko without
+    ``types-paramiko``) is not guessed from names; install its stubs.
 
 Settings
     ``blocking_io_extra``: more blocking APIs (``mylib.Client`` means every method).
