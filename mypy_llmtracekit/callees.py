@@ -14,7 +14,6 @@ from mypy.nodes import (
     Decorator,
     Expression,
     FuncDef,
-    IndexExpr,
     MemberExpr,
     MypyFile,
     OverloadedFuncDef,
@@ -29,6 +28,7 @@ from mypy.types import CallableType, ProperType, TypeType, get_proper_type
 from mypy_llmtracekit.catalogue import CONSOLE_STREAMS, Blocking, BlockingApis, arguments_block
 from mypy_llmtracekit.catalogue import blocking_api as catalogue_api
 from mypy_llmtracekit.declared import instance_of
+from mypy_llmtracekit.names import class_called
 from mypy_llmtracekit.transaction_catalogue import TransactionApis, external_io_api
 
 TypeOf = Callable[[Expression], Sequence[ProperType]]
@@ -99,7 +99,7 @@ def blocking_api(call: CallExpr, type_of: TypeOf, apis: BlockingApis) -> Blockin
     """The catalogue entry ``call`` runs, if it blocks (the catalogue decides:
     ``catalogue.blocking_api``; this only resolves the call's parts)."""
     callee = call.callee
-    constructed = _constructed(callee)
+    constructed = class_called(callee)
     if constructed is not None:
         hit = catalogue_api(constructed.fullname, (), None, apis, constructed=constructed)
         return hit if hit is not None and _condition_holds(call, hit, type_of) else None
@@ -141,15 +141,6 @@ def external_io(call: CallExpr, type_of: TypeOf, apis: TransactionApis) -> str |
     if isinstance(receiver, RefExpr) and isinstance(receiver.node, TypeInfo):
         return external_io_api(fullname, [receiver.node], callee.name, apis)
     return external_io_api(fullname, receiver_infos(type_of(receiver)), callee.name, apis)
-
-
-def _constructed(callee: Expression) -> TypeInfo | None:
-    """The class a callee names (``Client``, ``mod.Client``, ``Queue[int]``)."""
-    if isinstance(callee, IndexExpr):
-        return _constructed(callee.base)
-    if isinstance(callee, RefExpr) and isinstance(callee.node, TypeInfo):
-        return callee.node
-    return None
 
 
 def _condition_holds(call: CallExpr, hit: Blocking, type_of: TypeOf) -> bool:

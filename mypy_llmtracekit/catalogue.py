@@ -37,6 +37,7 @@ from mypy.nodes import (
     OverloadedFuncDef,
     StrExpr,
     SymbolNode,
+    TupleExpr,
     TypeAlias,
     TypeInfo,
     Var,
@@ -63,7 +64,9 @@ class FalseFlag:
 
 # "args": blocks only when called with arguments (``smtplib.SMTP(host)`` connects).
 # "path": blocks only when its first argument is a path (``zipfile.ZipFile("a.zip")``).
-Condition = Union[Literal["args", "path"], FalseFlag]
+# "address": blocks only when its first argument is an address to connect to, a
+# tuple or a string (``paramiko.Transport(("host", 22))``), not a socket.
+Condition = Union[Literal["args", "path", "address"], FalseFlag]
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,9 @@ class ClassSpec:
     show_receiver: bool = False
     # method -> the argument that makes it non-blocking when False.
     unless_false: Mapping[str, FalseFlag] = field(default_factory=dict)
+    # Suffixes of view classes: ``CompletionsWithRawResponse``, in the module of a
+    # subclass ``Completions``, wraps its methods (``with_raw_response.create``).
+    views: frozenset[str] = frozenset()
 
     def blocks(self, method: str) -> bool:
         """Return True if calling ``method`` on this class blocks."""
@@ -129,6 +135,8 @@ def _named_hits(raw: object, instead: str) -> dict[str, Hit]:
                 condition = "args"
             elif when == "path":
                 condition = "path"
+            elif when == "address":
+                condition = "address"
             found[str(name)] = Hit(str(name), instead, condition)
     elif isinstance(raw, (list, tuple)):
         for name in raw:
@@ -140,6 +148,7 @@ def _class_spec(name: str, spec: Mapping[str, object], instead: str) -> ClassSpe
     methods = spec.get("methods", ())
     excluded = spec.get("except", ())
     flags = spec.get("unless_false", {})
+    views = spec.get("views", ())
     unless: dict[str, FalseFlag] = {}
     if isinstance(flags, Mapping):
         for method, (keyword, position) in flags.items():
@@ -152,6 +161,7 @@ def _class_spec(name: str, spec: Mapping[str, object], instead: str) -> ClassSpe
         excluded=frozenset(str(m) for m in excluded) if isinstance(excluded, list) else frozenset(),
         show_receiver=bool(spec.get("show_receiver", False)),
         unless_false=unless,
+        views=frozenset(str(v) for v in views) if isinstance(views, list) else frozenset(),
     )
 
 
@@ -243,6 +253,7 @@ class BlockingApis:
     _classes: dict[str, ClassSpec] = field(default_factory=dict)
     _constructors: dict[str, Hit] = field(default_factory=dict)
     _exempt: set[str] = field(default_factory=set)
+    _views: set[str] = field(default_factory=set)
     # Unresolved names, grouped by their top-level package.
     _pending: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
@@ -279,6 +290,7 @@ class BlockingApis:
             self._functions.setdefault(canonical, catalogue.functions[name])
         elif kind == "class":
             self._classes[canonical] = catalogue.classes[name]
+            self._views |= catalogue.classes[name].views
         elif kind == "constructor":
             self._constructors[canonical] = catalogue.constructors[name]
         elif kind == "exempt":
@@ -306,6 +318,7 @@ class BlockingApis:
             excluded=known.excluded - {method},
             show_receiver=known.show_receiver,
             unless_false=known.unless_false,
+            views=known.views,
         )
 
     def function(self, fullname: str) -> Hit | None:
@@ -341,6 +354,28 @@ class BlockingApis:
             owner = info if spec.show_receiver else None
             api = f"{owner.fullname if owner else spec.name}.{method}"
             return Hit(api, spec.instead, spec.unless_false.get(method))
+        return self._view_method(info, method)
+
+    def _view_method(self, info: TypeInfo, method: str) -> Hit | None:
+        """``method`` of a view class (``CompletionsWithRawResponse``): the hit of the
+        class it wraps (``Completions`` in the same module), if that class's entry
+        declares the view's suffix."""
+        for suffix in self._views:
+            if not info.name.endswith(suffix) or info.name == suffix:
+                continue
+            stem = info.name.removesuffix(suffix)
+            wrapped = self.lookup(f"{info.module_name}.{stem}")
+            if not isinstance(wrapped, TypeInfo) or wrapped is info:
+                continue
+            spec = next(
+                (self._classes[b.fullname] for b in wrapped.mro if b.fullname in self._classes),
+                None,
+            )
+            if spec is None or suffix not in spec.views:
+                continue
+            if is_async_method(_find_method(info, method)):
+                return None
+            return self.method(wrapped, method)
         return None
 
 
@@ -413,6 +448,11 @@ def arguments_block(call: CallExpr, hit: Hit, is_path: Callable[[Expression], bo
         return True
     if condition == "args":
         return bool(call.args)
+    if condition == "address":
+        first = call_argument(call, ("sock",), 0)
+        if first is None:
+            return False
+        return isinstance(first, (StrExpr, TupleExpr)) or is_path(first)
     if condition == "path":
         first = call_argument(call, PATH_KEYWORDS, 0)
         if first is None:

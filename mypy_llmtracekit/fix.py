@@ -11,8 +11,9 @@ variable, and mypy's signature suggestion engine for functions); ``X | None`` fo
 added (project-internal ones under ``if TYPE_CHECKING:``, with the annotation quoted
 where Python evaluates it). ``Any`` is never written. mypy runs again on the edited
 files (shadow copies: nothing is written until the end) and every fix after which plain
-mypy reports an error it did not report before is dropped. Up to three passes, as one
-pass's annotations can let mypy infer more. ``--diff`` prints a unified diff instead of
+mypy reports an error it did not report before is dropped. Passes repeat, as one
+pass's annotations can let mypy infer more, until a pass over every finding left fixes
+nothing (so a second run changes nothing). ``--diff`` prints a unified diff instead of
 writing. The last line says how many findings were fixed, in how many files, and how
 many were left, and why.
 """
@@ -32,7 +33,7 @@ from mypy_llmtracekit.fixing.model import FIXABLE_CODES, Diagnostic, Fix
 from mypy_llmtracekit.fixing.runner import MypyFailed, Runner, config_args
 from mypy_llmtracekit.fixing.verify import drop_overlaps, plain, verify
 
-MAX_PASSES = 3
+MAX_PASSES = 8
 FindingKey = tuple[str, str, str]
 
 
@@ -86,41 +87,69 @@ def _read(path: str) -> str:
 def _fix(
     runner: Runner, selected: set[str]
 ) -> tuple[dict[str, str], dict[str, str], int, list[Diagnostic], dict[FindingKey, str]]:
-    from mypy_llmtracekit.fixing.plan import plan, start
-
     originals: dict[str, str] = {}
     texts: dict[str, str] = {}
     reasons: dict[FindingKey, str] = {}
     fixed = 0
     diags = runner.run(texts, originals)
     baseline = plain(diags)
+    # A pass plans only the findings not yet judged; once that reaches nothing new,
+    # one more pass re-plans every finding left, as a finding may have become
+    # fixable through another's fix with its message unchanged (``g`` returning
+    # ``f()`` once ``f`` has its return type). The run ends when a pass over every
+    # finding fixes nothing: the fixed point, so a second run changes nothing.
+    everything = True
     for _ in range(MAX_PASSES):
-        todo = [d for d in diags if d.code in selected and _key(d) not in reasons]
-        if not todo:
+        todo = [d for d in diags if d.code in selected and (everything or _key(d) not in reasons)]
+        accepted = _pass(runner, todo, originals, texts, baseline, reasons)
+        if accepted is not None:
+            texts, diags = accepted[0], accepted[1]
+            fixed += accepted[2]
+        if accepted is not None and accepted[2]:
+            everything = False
+            continue
+        if everything:
             break
-        for d in todo:
-            if d.path not in originals:
-                originals[d.path] = texts[d.path] = _read(d.path)
-        planner = start(runner.mypy_args, runner.shadow(texts, originals))
-        fixes: list[Fix] = []
-        for path in sorted({d.path for d in todo}):
-            found, left = plan(planner, [d for d in todo if d.path == path], texts[path])
-            fixes += found
-            reasons.update((_key(d), why) for d, why in left)
-        fixes, overlapping = drop_overlaps(fixes)
-        del planner
-        if not fixes:
-            break
-        outcome = verify(fixes, texts, originals, baseline, lambda t: runner.run(t, originals))
-        reasons.update((_key(f.finding), "would add a mypy error") for f in outcome.rejected)
-        reasons.update((_key(f.finding), "next pass") for f in overlapping)
-        texts, diags = outcome.texts, outcome.diagnostics
-        fixed += len(outcome.accepted)
-        if not outcome.accepted:
-            break
+        everything = True
+    return originals, texts, fixed, [d for d in diags if d.is_ltk], reasons
+
+
+def _pass(
+    runner: Runner,
+    todo: list[Diagnostic],
+    originals: dict[str, str],
+    texts: dict[str, str],
+    baseline: list[Diagnostic],
+    reasons: dict[FindingKey, str],
+) -> tuple[dict[str, str], list[Diagnostic], int] | None:
+    """Plan and verify the fixes of ``todo``: the new texts, diagnostics and how many
+    fixes were kept, or None when there was nothing to verify."""
+    from mypy_llmtracekit.fixing.plan import plan, start
+
+    if not todo:
+        return None
+    for d in todo:
+        if d.path not in originals:
+            originals[d.path] = texts[d.path] = _read(d.path)
+    planner = start(runner.mypy_args, runner.shadow(texts, originals))
+    fixes: list[Fix] = []
+    for path in sorted({d.path for d in todo}):
+        found, left = plan(planner, [d for d in todo if d.path == path], texts[path])
+        fixes += found
+        reasons.update((_key(d), why) for d, why in left)
+    fixes, overlapping = drop_overlaps(fixes)
+    del planner
+    if not fixes:
+        return None
+    outcome = verify(fixes, texts, originals, baseline, lambda t: runner.run(t, originals))
+    reasons.update((_key(f.finding), "would add a mypy error") for f in outcome.rejected)
+    reasons.update((_key(f.finding), "next pass") for f in overlapping)
+    for f in outcome.accepted:
+        reasons.pop(_key(f.finding), None)
+    if outcome.accepted:
         for f in overlapping:
             reasons.pop(_key(f.finding), None)
-    return originals, texts, fixed, [d for d in diags if d.is_ltk], reasons
+    return outcome.texts, outcome.diagnostics, len(outcome.accepted)
 
 
 def _key(d: Diagnostic) -> FindingKey:

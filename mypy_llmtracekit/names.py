@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from mypy.nodes import (
     Expression,
+    IndexExpr,
     MypyFile,
     RefExpr,
     SymbolNode,
     SymbolTable,
     TypeAlias,
+    TypeApplication,
     TypeInfo,
 )
 from mypy.types import Instance, get_proper_type
@@ -66,7 +68,17 @@ def is_record_class(info: TypeInfo) -> bool:
 
 
 def class_called(callee: Expression) -> TypeInfo | None:
-    """Return the class if ``callee`` names a class (directly or through an alias)."""
+    """The class a callee names, so that calling it constructs one: ``Client``,
+    ``mod.Client``, an alias of a class (``Conn = sqlite3.Connection``), and
+    subscripted ones (``set[str]``, ``asyncio.Queue[int]``, ``Alias[int]``).
+
+    The one resolution of "which class does this call construct" (the blocking
+    rule, the summaries' callees and obviousness all use it).
+    """
+    if isinstance(callee, IndexExpr):
+        if isinstance(callee.analyzed, TypeApplication):
+            return class_called(callee.analyzed.expr)
+        return class_called(callee.base)
     if not isinstance(callee, RefExpr):
         return None
     node = callee.node

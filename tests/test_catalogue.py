@@ -143,3 +143,15 @@ def test_every_family_names_an_async_alternative() -> None:
     for name, twin in llm.items():
         assert twin in catalogue.classes[name].instead
     assert "acompletion" in catalogue.functions["litellm.completion"].instead
+
+
+def test_response_views_locks_and_transport() -> None:
+    catalogue = builtin_catalogue()
+    for resource in ("openai._resource.SyncAPIResource", "anthropic._resource.SyncAPIResource"):
+        views = catalogue.classes[resource].views
+        assert views == frozenset({"WithRawResponse", "WithStreamingResponse"})
+    # `with lock:` enters the lock: __enter__ acquires like acquire().
+    for lock in ("threading.Lock", "threading.RLock", "threading.Condition", "threading.Semaphore"):
+        assert catalogue.classes[lock].blocks("__enter__")
+    assert not catalogue.classes["threading.Event"].blocks("__enter__")
+    assert catalogue.constructors["paramiko.Transport"].condition == "address"

@@ -130,6 +130,25 @@ def test_every_fix_kind_then_idempotent(
     assert out == "mypy_llmtracekit fix: fixed 0 findings in 0 files; left 0\n"
 
 
+def test_a_fix_that_needs_another_fix_is_made_in_the_same_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # g's finding reads the same before and after f is annotated, but only after it
+    # does mypy infer g's return type: one run must reach the fixed point.
+    write(
+        tmp_path,
+        {"m.py": "def f():\n    return 1\n\n\ndef g():\n    return f()\n"},
+    )
+    status, out = run_fix(tmp_path, capsys, monkeypatch, "m.py")
+    assert status == 0
+    assert (tmp_path / "m.py").read_text() == (
+        "def f() -> int:\n    return 1\n\n\ndef g() -> int:\n    return f()\n"
+    )
+    assert last_line(out) == "mypy_llmtracekit fix: fixed 2 findings in 1 file; left 0"
+    status, out = run_fix(tmp_path, capsys, monkeypatch, "m.py")
+    assert out == "mypy_llmtracekit fix: fixed 0 findings in 0 files; left 0\n"
+
+
 def test_diff_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,13 +9,16 @@ What it catches
     (``typing.IO`` and the ``io`` classes), file-system ``pathlib``/``os``/
     ``shutil``/``glob`` functions, ``input()``, archives on disk, ``ssl`` file
     loaders, ``subprocess`` and ``socket`` calls, thread and process waits
-    (locks, events, ``Thread.join``, ``queue.Queue``, ``Future.result``), the
+    (locks, events, ``Thread.join``, ``queue.Queue``, ``Future.result``; ``with
+    lock:`` on a thread or process lock, as entering it acquires it), the
     standard library's mail and FTP clients, typed boto3/botocore clients,
     elasticsearch, pika and paramiko, and the LLM SDKs: the sync clients of
     ``openai`` and ``anthropic``, ``google-genai``'s sync modules and chats,
     ``litellm.completion`` and friends, LangChain runnables' ``invoke``/``batch``/
-    ``stream``. Constructors that connect (``smtplib.SMTP(host)``,
-    ``pika.BlockingConnection(...)``) count as calls. The message names the API
+    ``stream`` (the SDKs' ``with_raw_response``/``with_streaming_response``
+    views too). Constructors that connect (``smtplib.SMTP(host)``,
+    ``pika.BlockingConnection(...)``, ``paramiko.Transport((host, 22))``) count
+    as calls. The message names the API
     and the async alternative (``AsyncOpenAI``, ``AsyncAnthropic``,
     ``client.aio``, ``litellm.acompletion``, ``await runnable.ainvoke(...)``).
 
@@ -39,7 +42,12 @@ Left alone
     (``time.monotonic``, ``os.path.join``, ``Path.name``), methods of catalogued
     classes that do no I/O (boto3's ``generate_presigned_url``/``get_paginator``,
     prompt templates), waits that do not wait (``lock.acquire(blocking=False)``,
-    ``q.get(block=False)``), archives opened from memory.
+    ``q.get(block=False)``, ``fut.result()`` inside ``if fut.done():``), archives
+    opened from memory, a call that another branch of the same ``if`` offloads
+    to a thread (``if in_memory: f.write(d)`` / ``else: await to_thread(f.write,
+    d)``: a decision, not an oversight), and receivers mypy knows only as
+    ``Any``: an untyped library (boto3 without ``types-boto3``, paramiko without
+    ``types-paramiko``) is not guessed from names; install its stubs.
 
 Settings
     ``blocking_io_extra``: more blocking APIs (``mylib.Client`` means every method).
@@ -68,17 +76,15 @@ from mypy.nodes import (
     CallExpr,
     Expression,
     FuncDef,
-    IndexExpr,
+    FuncItem,
     MemberExpr,
     MypyFile,
-    NameExpr,
     RefExpr,
     StrExpr,
     SuperExpr,
-    TypeAlias,
-    TypeApplication,
     TypeInfo,
     Var,
+    WithStmt,
 )
 from mypy.types import (
     CallableType,
@@ -102,12 +108,14 @@ from mypy_llmtracekit.catalogue import (
     blocking_api,
 )
 from mypy_llmtracekit.compat import Location
+from mypy_llmtracekit.guards import offloaded_elsewhere, waits_on_finished, written
+from mypy_llmtracekit.names import class_called
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.statements import statements
 
 CODE: ErrorCode = error_code("ltk-blocking-io", "Blocking I/O call inside an async function")
 
 __all__ = ["CODE", "RULE", "Blocking", "Hit", "blocking_hit", "call_parts", "receiver_classes"]
-
 
 
 def receiver_classes(typ: ProperType | None) -> list[TypeInfo]:
@@ -156,7 +164,7 @@ def expression_type(ctx: ModuleContext, expr: Expression) -> ProperType | None:
         return None
     if isinstance(expr, CallExpr):
         callee = expr.callee
-        constructed = _class_of(callee)
+        constructed = class_called(callee)
         if constructed is not None:
             return fill_typevars_with_any(constructed)
         node = callee.node if isinstance(callee, RefExpr) else None
@@ -169,24 +177,6 @@ def expression_type(ctx: ModuleContext, expr: Expression) -> ProperType | None:
     return None
 
 
-def _class_of(expr: Expression) -> TypeInfo | None:
-    """The class a callee names: ``Client``, ``mod.Client``, ``Alias``, ``Queue[int]``."""
-    if isinstance(expr, IndexExpr):
-        if isinstance(expr.analyzed, TypeApplication):
-            return _class_of(expr.analyzed.expr)
-        return _class_of(expr.base)
-    if not isinstance(expr, RefExpr):
-        return None
-    node = expr.node
-    if isinstance(node, TypeInfo):
-        return node
-    if isinstance(node, TypeAlias):
-        target = get_proper_type(node.target)
-        if isinstance(target, Instance):
-            return target.type
-    return None
-
-
 def call_parts(
     ctx: ModuleContext, call: CallExpr
 ) -> tuple[str | None, Sequence[TypeInfo], str | None, TypeInfo | None]:
@@ -196,7 +186,7 @@ def call_parts(
     only part of the rule that reads expression types.
     """
     callee = call.callee
-    constructed = _class_of(callee)
+    constructed = class_called(callee)
     if constructed is not None:
         return constructed.fullname, (), None, constructed
     if isinstance(callee, SuperExpr):
@@ -263,21 +253,6 @@ def _function_name(scope: Scope) -> str:
     return func.name if isinstance(func, FuncDef) else "<lambda>"
 
 
-def written(expr: Expression) -> str:
-    """The callee as written, shortened: ``self._conn.execute``, ``get_conn().execute``."""
-    if isinstance(expr, NameExpr):
-        return expr.name
-    if isinstance(expr, MemberExpr):
-        return f"{written(expr.expr)}.{expr.name}"
-    if isinstance(expr, SuperExpr):
-        return f"super().{expr.name}"
-    if isinstance(expr, CallExpr):
-        return f"{written(expr.callee)}(...)"
-    if isinstance(expr, IndexExpr):
-        return f"{written(expr.base)}[...]"
-    return "..."
-
-
 # The callee text of each finding of the module being walked, by location, to
 # tell apart two findings that would otherwise read the same on one line.
 _written_at: list[tuple[ModuleContext, dict[Location, str]]] = []
@@ -300,7 +275,7 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
     if not scope.in_coroutine:
         return
     hit = blocking_hit(ctx, call)
-    if hit is None:
+    if hit is None or offloaded_elsewhere(call, scope) or waits_on_finished(call, scope):
         return
     api = hit.api.removeprefix("builtins.")
     message = _message(api, scope, hit.instead)
@@ -321,9 +296,33 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
     ctx.report(CODE, message, call)
 
 
+def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
+    """``with lock:`` in a coroutine: entering runs ``lock.__enter__()``, an acquire."""
+    del scope
+    if not func.is_coroutine:
+        return
+    for stmt in statements(func.body.body):
+        if not isinstance(stmt, WithStmt) or stmt.is_async:
+            continue
+        for expr in stmt.expr:
+            classes = receiver_classes(expression_type(ctx, expr))
+            hit = blocking_api(None, classes, "__enter__", ctx.blocking)
+            if hit is None:
+                continue
+            api = hit.api.removesuffix(".__enter__")
+            name = func.name if isinstance(func, FuncDef) else "<lambda>"
+            ctx.report(
+                CODE,
+                f'Blocking "with {written(expr)}" (enters "{api}", which waits to acquire it) '
+                f'in async function "{name}" stalls the event loop; {hit.instead}',
+                expr,
+            )
+
+
 RULE = Rule(
     code=CODE,
     summary="Blocking (synchronous I/O) API called directly in an async def",
     doc=__doc__ or "",
     on_call=_check_call,
+    on_function=_check_function,
 )
