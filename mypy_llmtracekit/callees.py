@@ -172,7 +172,13 @@ def project_function(call: CallExpr, type_of: TypeOf, coroutines: bool = False) 
         return sync_function(method_node(info, callee.name, info), coroutines)
     ref = _resolved_ref(callee)
     if ref is not None:
-        return _of_node(ref.node, ref, type_of, coroutines)
+        found = _of_node(ref.node, ref, type_of, coroutines)
+        if found is None and isinstance(callee, MemberExpr):
+            # Class.method(...): a classmethod or staticmethod, by the class's MRO.
+            base = callee.expr
+            if isinstance(base, RefExpr) and isinstance(base.node, TypeInfo):
+                return _member_function(method_node(base.node, callee.name), coroutines)
+        return found
     if isinstance(callee, MemberExpr):
         for info in receiver_infos(type_of(callee.expr)):
             found = _member_function(method_node(info, callee.name), coroutines)
