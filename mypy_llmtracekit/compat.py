@@ -297,7 +297,7 @@ def needs_anchor(file: MypyFile, options: Options) -> bool:
     manager = _manager_of(options)
     if manager is None or _installed(manager, file.path):
         return False
-    return anchor_reachable(options)
+    return _anchor_found_by(manager)
 
 
 def anchor_reachable(options: Options) -> bool:
@@ -308,8 +308,10 @@ def anchor_reachable(options: Options) -> bool:
     mypy's module finder. So an added dependency on it is never reported missing.
     """
     manager = _manager_of(options)
-    if manager is None:
-        return False
+    return manager is not None and _anchor_found_by(manager)
+
+
+def _anchor_found_by(manager: BuildManager) -> bool:
     found = _anchor_found.get(id(manager))
     if found is None:
         path = manager.find_module_cache.find_module(ANCHOR_MODULE)

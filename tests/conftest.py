@@ -32,18 +32,15 @@ def startup_pth() -> None:
     root = Path(__file__).parent.parent
     _install_copy(root / STARTUP_PTH, purelib / STARTUP_PTH)
     for name in ("__init__.py", "py.typed"):
-        source = root / ANCHOR / name
-        target = purelib / ANCHOR / name
-        if source.exists() and (not target.exists() or target.read_bytes() != source.read_bytes()):
-            target.parent.mkdir(exist_ok=True)
-            _install_copy(source, target)
+        _install_copy(root / ANCHOR / name, purelib / ANCHOR / name)
 
 
 def _install_copy(source: Path, target: Path) -> None:
-    """Copy atomically: a Python starting meanwhile (another xdist worker) never reads half
-    a file."""
-    if not source.exists() or target.exists() and target.samefile(source):
+    """Copy unless already there, atomically: a Python starting meanwhile (another
+    xdist worker) never reads half a file."""
+    if not source.exists() or target.exists() and target.read_bytes() == source.read_bytes():
         return
+    target.parent.mkdir(exist_ok=True)
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     shutil.copyfile(source, temporary)
     os.replace(temporary, target)
