@@ -394,3 +394,41 @@ def test_quoted_forward_reference_kept_where_evaluated(
         "mypy_llmtracekit fix: fixed 1 findings in 1 file; left 1: 1 a quoted forward "
         "reference inside Optional/Union is evaluated at run time"
     )
+
+
+@pytest.mark.parametrize(
+    ("entry", "ours"),
+    [
+        ("mypy_llmtracekit", True),
+        (" mypy_llmtracekit ", True),
+        ("mypy_llmtracekit:plugin", True),
+        ("mypy_llmtracekit.hooks", True),
+        ("mypy_llmtracekit_other", False),
+        ("pydantic.mypy", False),
+        (str(Path(fix.__file__).parent / "__init__.py"), True),
+        (str(Path(fix.__file__).parent / "__init__.py") + ":plugin", True),
+        ("plugins/local.py", False),
+    ],
+)
+def test_plugins_entry_naming_this_plugin(entry: str, ours: bool) -> None:
+    from mypy_llmtracekit.fixing.plan import _is_this_plugin
+
+    assert _is_this_plugin(entry, None) is ours
+
+
+def test_the_planners_build_leaves_this_plugin_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every target with an error is re-checked on each guess of the suggestion
+    # engine: with the plugin's findings in the planner's build, chainlit took hours.
+    from mypy_llmtracekit.fixing.plan import start
+
+    write(tmp_path, {"mod.py": "def f(a: int):\n    return a\n"})
+    (tmp_path / "mypy.ini").write_text("[mypy]\nplugins = mypy_llmtracekit, local_plugin.py\n")
+    (tmp_path / "local_plugin.py").write_text(
+        "from mypy.plugin import Plugin\n\ndef plugin(version: str) -> type[Plugin]:\n"
+        "    return Plugin\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    planner = start(["--config-file", "mypy.ini", "mod.py"], {})
+    assert planner.fgm.manager.options.plugins == ["local_plugin.py"]

@@ -21,10 +21,14 @@ from mypy.nodes import Decorator, FuncDef, SymbolTable, TypeInfo, Var
 from mypy.server.update import FineGrainedBuildManager
 from mypy.suggestions import SuggestionEngine, SuggestionFailure, TypeFormatter
 
+from _mypy_llmtracekit_startup import register_code_names
 from mypy_llmtracekit.fixing import source as S
 from mypy_llmtracekit.fixing.model import Diagnostic, Fix, Import
 from mypy_llmtracekit.fixing.spelling import FileFacts, Refused, Spelled, Speller, file_facts
 from mypy_llmtracekit.fixing.unions import union_edit
+
+# The package directory: a ``plugins`` entry naming a file in it is this plugin.
+_PACKAGE_DIR: str = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @dataclass
@@ -43,6 +47,12 @@ def start(mypy_args: Sequence[str], shadows: dict[str, str]) -> Planner:
     for path, shadow in shadows.items():
         args += ["--shadow-file", path, shadow]
     sources, options = process_options(args, require_targets=True)
+    # Without this plugin: its findings add nothing to the types (its hooks never
+    # change one), but every target with an error is re-checked on each guess the
+    # engine tries, which made a run on chainlit take hours.
+    options.plugins = [p for p in options.plugins if not _is_this_plugin(p, options.config_file)]
+    # ... so its code names, which the config may enable or disable, come from here
+    register_code_names()
     options.incremental = True
     options.fine_grained_incremental = True
     options.use_fine_grained_cache = False
@@ -55,6 +65,16 @@ def start(mypy_args: Sequence[str], shadows: dict[str, str]) -> Planner:
         os.path.abspath(st.path): mod for mod, st in fgm.graph.items() if st.path is not None
     }
     return Planner(fgm, by_path, SuggestionEngine(fgm, json=True))
+
+
+def _is_this_plugin(entry: str, config_file: str | None) -> bool:
+    """Whether a ``plugins`` entry (a module, ``module:function`` or a file) names us."""
+    head = entry.strip().partition(":")[0]
+    if head.endswith(".py"):
+        # mypy reads a relative path from the config file's directory
+        base = os.path.dirname(os.path.abspath(config_file)) if config_file else os.getcwd()
+        return os.path.dirname(os.path.abspath(os.path.join(base, head))) == _PACKAGE_DIR
+    return head == "mypy_llmtracekit" or head.startswith("mypy_llmtracekit.")
 
 
 def plan(
