@@ -12,11 +12,14 @@ Every other Python process only pays for one entry in ``sys.meta_path``.
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
 import sys
-from collections.abc import Sequence
-from types import ModuleType
+
+# Not typing.TYPE_CHECKING: importing typing alone would cost every process ~5 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import importlib.machinery
+    from collections.abc import Sequence
+    from types import ModuleType
 
 TRIGGER = "mypy.dmypy"
 UMBRELLA = "ltk"
@@ -54,8 +57,12 @@ def register_code_names() -> None:
             ErrorCode(code, code, category, sub_code_of=umbrella)
 
 
-class _RegisterCodes(importlib.abc.MetaPathFinder):
-    """On the first import of ``mypy.dmypy``, register the plugin's code names."""
+class _RegisterCodes:
+    """On the first import of ``mypy.dmypy``, register the plugin's code names.
+
+    A finder by protocol (``find_spec``), not a subclass of ``importlib.abc``'s:
+    this runs in every Python process of the environment, so it imports nothing.
+    """
 
     def find_spec(
         self,

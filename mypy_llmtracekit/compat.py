@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Container, Iterable, Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mypy.build import BuildManager
 from mypy.checker import TypeChecker
@@ -327,8 +327,7 @@ def _installed(manager: BuildManager, path: str) -> bool:
     return any(is_sub_path_normabs(path, d) for d in (*search.package_path, *search.typeshed_path))
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """Where a finding points: 1-based line, 0-based column, inclusive span end."""
 
     line: int
@@ -362,7 +361,6 @@ def channel_of(code: ErrorCode) -> str:
     return CHAIN_CHANNEL if code.code in CHAIN_CODES else MODULE_CHANNEL
 
 
-@dataclass
 class Reporter:
     """Sends findings into mypy's error list; under the daemon, keeps them there.
 
@@ -378,12 +376,13 @@ class Reporter:
     way the plugin removes its own findings by identity, never by target.
     """
 
-    daemon: bool
-    anchored: bool = False
-    # (module id, channel) -> (file path, findings accepted by mypy); dmypy only.
-    _kept: dict[tuple[str, str], tuple[str, list[ErrorInfo]]] = field(default_factory=dict)
-    # The error map the kept findings were last put into (a reset replaces it).
-    _map: object = None
+    def __init__(self, daemon: bool) -> None:
+        self.daemon = daemon
+        self.anchored = False
+        # (module id, channel) -> (file path, findings accepted by mypy); dmypy only.
+        self._kept: dict[tuple[str, str], tuple[str, list[ErrorInfo]]] = {}
+        # The error map the kept findings were last put into (a reset replaces it).
+        self._map: object = None
 
     def report(self, chk: TypeChecker, findings: Iterable[Finding]) -> None:
         """Report every finding for the module ``chk`` checks (both channels)."""

@@ -21,9 +21,8 @@ from __future__ import annotations
 import configparser
 import re
 import sys
-from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,19 +32,20 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 INI_SECTION = "mypy_llmtracekit"
 TOML_TABLE = "tool.mypy_llmtracekit"
 
-_DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
-_SQL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?")
-_SQL_PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
-_SETTING_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+# Patterns of the values, compiled on first use (most configs set nothing).
+_DOTTED_NAME = r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+"
+_SQL_NAME = r"[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?"
+_SQL_PREFIX = r"[A-Za-z_][A-Za-z0-9_$]*"
+_SETTING_NAME = r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*"
 _API_NAME_HELP = (
     "a list of dotted names with a module, e.g. time.sleep, mylib.Client (every method) "
     "or mylib.Client.fetch"
 )
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Every setting of the plugin, with its default."""
+class Settings(NamedTuple):
+    """Every setting of the plugin, with its default (a NamedTuple: cheap to define
+    at plugin load, where a frozen dataclass cost 3.5M instructions)."""
 
     # Extra blocking APIs for ltk-blocking-io: functions, classes (all methods) or methods.
     blocking_io_extra: tuple[str, ...] = ()
@@ -69,19 +69,18 @@ class Settings:
 
     def fingerprint(self) -> dict[str, Any]:
         """Return a JSON-ready view; mypy stores it in its cache to detect changes."""
-        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
+        return {name: _jsonable(value) for name, value in self._asdict().items()}
 
 
 def _jsonable(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
 
 
-@dataclass(frozen=True)
-class _Key:
+class _Key(NamedTuple):
     """How one setting is written and checked."""
 
     is_list: bool
-    pattern: re.Pattern[str]
+    pattern: str
     help: str
 
 
@@ -179,7 +178,7 @@ def _build(path: Path, raw: dict[str, object]) -> Settings:
 def _checked(where: str, value: object, spec: _Key) -> str:
     if not isinstance(value, str):
         raise ConfigError(f"{where}: expected {spec.help}; got {value!r}")
-    if not spec.pattern.fullmatch(value):
+    if not re.fullmatch(spec.pattern, value):
         raise ConfigError(f"{where}: {value!r} is not valid; expected {spec.help}")
     return value
 
@@ -188,6 +187,6 @@ def _checked_list(where: str, value: object, spec: _Key) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where}: expected {spec.help}; got {value!r}")
     for item in value:
-        if not spec.pattern.fullmatch(item):
+        if not re.fullmatch(spec.pattern, item):
             raise ConfigError(f"{where}: {item!r} is not valid; expected {spec.help}")
     return tuple(value)

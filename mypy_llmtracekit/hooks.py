@@ -32,8 +32,6 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mypy.checker import TypeChecker
@@ -52,32 +50,30 @@ from mypy.types import FunctionLike, Type
 
 from mypy_llmtracekit import __version__, compat, config
 from mypy_llmtracekit.compat import Finding, Location
-from mypy_llmtracekit.rule import ModuleContext, error_code
-from mypy_llmtracekit.summaries import ModuleSummary, SummaryStore
+from mypy_llmtracekit.summary_store import SummaryStore
 
 if TYPE_CHECKING:
     # The rules and what they use are imported on the first module pass: a warm
     # run that checks nothing needs only the cache data (see LlmTracekitPlugin).
     from mypy_llmtracekit import chain_sites
     from mypy_llmtracekit.catalogue import BlockingApis
-    from mypy_llmtracekit.rule import Rule
+    from mypy_llmtracekit.rule import ModuleContext, Rule
+    from mypy_llmtracekit.summaries import ModuleSummary
 
 # mypy.build.PRI_LOW: an import inside a function (ordered after the module's own).
 ANCHOR_PRIORITY = 20
 
-INTERNAL: ErrorCode = error_code(
-    "ltk-internal", "mypy-llmtracekit could not finish checking a module (a plugin bug)"
-)
 
-
-@dataclass
 class _Chains:
     """Under dmypy: what a module's chain findings are recomputed from."""
 
-    path: str
-    sites: chain_sites.ChainSites
-    used: set[str]
-    options: Options
+    def __init__(
+        self, path: str, sites: chain_sites.ChainSites, used: set[str], options: Options
+    ) -> None:
+        self.path = path
+        self.sites = sites
+        self.used = used
+        self.options = options
 
 
 class LlmTracekitPlugin(Plugin):
@@ -120,6 +116,7 @@ class LlmTracekitPlugin(Plugin):
         super().set_modules(modules)
         try:
             self._checkers.clear()
+            self._store.relist()
             self._reporter.anchored = compat.ANCHOR_MODULE in modules
             self._sync_daemon()
         # A plugin bug must never crash mypy.
@@ -230,6 +227,7 @@ class LlmTracekitPlugin(Plugin):
 
     def _run_rules(self, file: MypyFile, chk: TypeChecker | None) -> ModuleContext | None:
         from mypy_llmtracekit import settings_check
+        from mypy_llmtracekit.rule import ModuleContext
         from mypy_llmtracekit.sql import DEFAULT_SQL_CLASSES
         from mypy_llmtracekit.walker import ModuleWalker
 
@@ -273,8 +271,8 @@ class LlmTracekitPlugin(Plugin):
         try:
             chk = chk or compat.find_checker(file)
             if chk is None:
-                message = _internal_finding(exc)[1]
-                print(f"{file.path}: error: {message}  [{INTERNAL.code}]", file=sys.stderr)
+                code, message, _ = _internal_finding(exc)
+                print(f"{file.path}: error: {message}  [{code.code}]", file=sys.stderr)
                 return
             self._reporter.report(chk, [_internal_finding(exc)])
         # The guard of the guard: never let a plugin bug reach mypy.
@@ -428,6 +426,8 @@ def _untyped(expr: object) -> None:
 
 
 def _internal_finding(exc: Exception) -> Finding:
+    from mypy_llmtracekit.rule import INTERNAL
+
     message = (
         f"mypy-llmtracekit failed on this module ({type(exc).__name__}: {exc}); "
         "other diagnostics are unaffected. Please report this bug"
@@ -454,10 +454,52 @@ def _announce_identity(config_data: dict[str, Any]) -> None:
 
 @functools.cache
 def _code_fingerprint() -> str:
-    """A hash of the plugin's own files: a changed rule invalidates mypy's cache too."""
+    """A hash of the plugin's own files: a changed rule invalidates mypy's cache too.
+
+    Installed from a wheel, the hashes its installer recorded (the RECORD file beside
+    the package: one small read, the same on every reinstall of the same files);
+    from a source checkout (an editable install), the files themselves.
+    """
+    package = os.path.dirname(os.path.abspath(__file__))
     digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted([*package.rglob("*.py"), *package.rglob("*.toml")]):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
+    recorded = _recorded_hashes(package)
+    if recorded:
+        for row in recorded:
+            digest.update(row.encode())
+        return digest.hexdigest()[:16]
+    for relative, path in _source_files(package):
+        digest.update(relative.encode())
+        with open(path, "rb") as f:
+            digest.update(f.read())
     return digest.hexdigest()[:16]
+
+
+def _recorded_hashes(package: str) -> list[str]:
+    """The wheel's RECORD rows (path and sha256) of the package's code, sorted."""
+    record = os.path.join(
+        os.path.dirname(package), f"mypy_llmtracekit-{__version__}.dist-info", "RECORD"
+    )
+    try:
+        with open(record, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return []
+    prefix = os.path.basename(package) + "/"
+    rows = []
+    for line in lines:
+        path, _, rest = line.partition(",")
+        if path.startswith(prefix) and path.endswith((".py", ".toml")) and "sha256=" in rest:
+            rows.append(f"{path},{rest.partition(',')[0]}")
+    return sorted(rows)
+
+
+def _source_files(package: str) -> list[tuple[str, str]]:
+    """Every ``.py`` and ``.toml`` file of the package: (relative path, path), sorted."""
+    found = []
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in files:
+            if name.endswith((".py", ".toml")):
+                path = os.path.join(folder, name)
+                found.append((os.path.relpath(path, package).replace(os.sep, "/"), path))
+    return sorted(found)

@@ -55,6 +55,12 @@ def error_code(code: str, description: str, *, default_enabled: bool = True) -> 
     )
 
 
+# A plugin bug: reported as one error on the module instead of crashing mypy.
+INTERNAL: ErrorCode = error_code(
+    "ltk-internal", "mypy-llmtracekit could not finish checking a module (a plugin bug)"
+)
+
+
 class ScopeKind(Enum):
     """Where a node stands: at module level, in a class body, or in a function."""
 

@@ -28,17 +28,12 @@ One owner, one way to travel (see ARCHITECTURE.md, "Across modules"):
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from collections import deque
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-# Bumped when the file format changes (old files are then never read).
-_FORMAT = "v3"
-NO_SUMMARY = "none"
+from mypy_llmtracekit.summary_store import FORMAT as _FORMAT
 
 
 @dataclass(frozen=True)
@@ -107,110 +102,6 @@ class ModuleSummary:
 
 def _strings(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-
-def digest_of(text: str) -> str:
-    """The digest stored in mypy's cache for a summary file's content."""
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-@dataclass
-class SummaryStore:
-    """Summaries by module: in this process's memory, and in files beside mypy's cache."""
-
-    directory: Path | None
-    memory: dict[str, ModuleSummary] = field(default_factory=dict)
-
-    @classmethod
-    def for_cache(cls, cache_dir: str | None) -> SummaryStore:
-        """A store beside mypy's cache directory (memory only without a cache)."""
-        if not cache_dir or cache_dir == os.devnull:
-            return cls(None)
-        return cls(Path(cache_dir) / "mypy_llmtracekit" / _FORMAT)
-
-    def _file(self, module: str) -> Path | None:
-        return None if self.directory is None else self.directory / f"{module}.json"
-
-    def publish(self, summary: ModuleSummary) -> str:
-        """Keep ``summary`` and write its file; return the digest for mypy's cache.
-
-        An empty summary has no file (digest ``none``), like a module without one.
-        """
-        self.memory[summary.module] = summary
-        path = self._file(summary.module)
-        if not summary.functions:
-            if path is not None:
-                _remove(path)
-            return NO_SUMMARY
-        text = summary.to_json()
-        if path is not None:
-            _write_if_changed(path, text)
-        return digest_of(text)
-
-    def withdraw(self, module: str) -> str:
-        """A module with no summary (third-party, stub): remove any stale file."""
-        self.memory.pop(module, None)
-        path = self._file(module)
-        if path is not None:
-            _remove(path)
-        return NO_SUMMARY
-
-    def file_digest(self, module: str) -> str:
-        """The digest of the module's summary file as it is on disk now."""
-        path = self._file(module)
-        if path is None:
-            return NO_SUMMARY
-        try:
-            return digest_of(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return NO_SUMMARY
-        except (OSError, UnicodeDecodeError):
-            return "unreadable"
-
-    def load(self, module: str) -> ModuleSummary | None:
-        """A module's summary from this process, else from its file (validated)."""
-        summary = self.memory.get(module)
-        if summary is not None:
-            return summary
-        path = self._file(module)
-        if path is None:
-            return None
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-        summary = ModuleSummary.from_json(text, module)
-        if summary is not None:
-            self.memory[module] = summary
-        return summary
-
-    def forget(self, module: str) -> ModuleSummary | None:
-        """Drop a module's summary from memory (the daemon re-checked it)."""
-        return self.memory.pop(module, None)
-
-
-def _write_if_changed(path: Path, text: str) -> None:
-    """Write atomically (readers in other processes never see half a file)."""
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except (OSError, UnicodeDecodeError):
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-    except OSError:
-        # Without the file, the digest check makes the module stale next time.
-        return
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except OSError:
-        return
 
 
 def module_of(fullname: str, modules: Container[str]) -> str | None:

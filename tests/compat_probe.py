@@ -66,7 +66,7 @@ class CompatProbe(Plugin):
             daemon=compat.is_daemon(chk.options),
             anchor_reachable=compat.anchor_reachable(self.options),
             needs_anchor=compat.needs_anchor(file, self.options),
-            location=list(compat.Location.of(value).__dict__.values()),
+            location=list(compat.Location.of(value)),
         )
         compat.Reporter(daemon=False).report(
             chk, [(PROBE, "probe finding", compat.Location.of(value))]

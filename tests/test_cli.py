@@ -11,9 +11,10 @@ from pathlib import Path
 import mypy.version
 import pytest
 
-from mypy_llmtracekit import __version__, cli, config, hooks
+from mypy_llmtracekit import __version__, cli, config
 from mypy_llmtracekit.catalogue import builtin_catalogue
 from mypy_llmtracekit.registry import RULES
+from mypy_llmtracekit.rule import INTERNAL
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 
@@ -80,7 +81,7 @@ def test_internal_and_umbrella_have_pages() -> None:
     assert internal.returncode == 0
     assert internal.stdout.startswith("ltk-internal (on)\n")
     assert "Report it" in internal.stdout
-    assert hooks.INTERNAL.code == "ltk-internal"
+    assert INTERNAL.code == "ltk-internal"
     umbrella = run("rule", "ltk")
     assert umbrella.returncode == 0
     assert "disable_error_code = ltk" in umbrella.stdout

@@ -5,8 +5,8 @@ from __future__ import annotations
 from conftest import PLUGIN_INI, Project
 
 import _mypy_llmtracekit_startup as startup
-from mypy_llmtracekit.hooks import INTERNAL
 from mypy_llmtracekit.registry import RULES
+from mypy_llmtracekit.rule import INTERNAL
 
 
 def test_every_code_is_registered_at_startup() -> None:

@@ -11,9 +11,8 @@ import textwrap
 
 from conftest import PLUGIN_INI, Project, Result
 
-from mypy_llmtracekit import hooks
 from mypy_llmtracekit.registry import RULES
-from mypy_llmtracekit.rule import UMBRELLA
+from mypy_llmtracekit.rule import INTERNAL, UMBRELLA
 
 FILES = {
     "mypy.ini": PLUGIN_INI
@@ -77,7 +76,7 @@ def test_umbrella_ignore_under_daemon_after_helper_edit(project: Project) -> Non
 
 
 def test_every_code_is_a_sub_code_of_ltk() -> None:
-    codes = [rule.code for rule in RULES] + [hooks.INTERNAL]
+    codes = [rule.code for rule in RULES] + [INTERNAL]
     assert all(code.sub_code_of is UMBRELLA for code in codes)
     assert UMBRELLA.code == "ltk"
     assert UMBRELLA.sub_code_of is None
