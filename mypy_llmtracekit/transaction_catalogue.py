@@ -58,7 +58,7 @@ class TransactionData:
     # External I/O.
     functions: frozenset[str]
     classes: Mapping[str, IoClass]
-    packages: tuple[str, ...]
+    packages: frozenset[str]
 
 
 @functools.cache
@@ -85,7 +85,7 @@ def builtin_data() -> TransactionData:
         opener_functions=frozenset(openers.get("functions", ())),
         functions=frozenset(functions),
         classes=classes,
-        packages=tuple(packages),
+        packages=frozenset(packages),
     )
 
 
@@ -110,30 +110,34 @@ class TransactionApis:
     exempt_names: set[str] = field(default_factory=set)
     opener_classes: dict[str, frozenset[str]] = field(default_factory=dict)
     opener_functions: set[str] = field(default_factory=set)
-    # (kind, name) not resolved yet: their library is not (yet) part of the build.
-    pending: list[tuple[str, str]] = field(default_factory=list)
+    # (kind, name) not resolved yet, by top-level package: their library is not (yet)
+    # part of the build, and a call looks only at the packages mypy has loaded.
+    pending: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         data = builtin_data()
-        self.pending = [
+        for kind, name in [
             *(("function", n) for n in sorted(data.functions)),
             *(("class", n) for n in data.classes),
             *(("opener", n) for n in data.opener_classes),
             *(("opener-function", n) for n in sorted(data.opener_functions)),
             *(("extra", n) for n in self.extra),
             *(("exempt", n) for n in self.exempt),
-        ]
+        ]:
+            self.pending.setdefault(name.partition(".")[0], []).append((kind, name))
 
     def refresh(self, modules: dict[str, MypyFile]) -> None:
         """Resolve the names whose library mypy has loaded since the last call."""
-        still: list[tuple[str, str]] = []
-        for kind, name in self.pending:
-            node = resolve(name, modules)
-            if node is None or not node.fullname:
-                still.append((kind, name))
-            else:
-                self._add(kind, name, node)
-        self.pending = still
+        for package in [p for p in self.pending if p in modules]:
+            still: list[tuple[str, str]] = []
+            for kind, name in self.pending.pop(package):
+                node = resolve(name, modules)
+                if node is None or not node.fullname:
+                    still.append((kind, name))
+                else:
+                    self._add(kind, name, node)
+            if still:
+                self.pending[package] = still
 
     def _add(self, kind: str, name: str, node: SymbolNode) -> None:
         data = builtin_data()
@@ -195,9 +199,15 @@ class TransactionApis:
 _NEVER_IO = frozenset({"copy", "with_options", "model_dump", "to_dict", "to_json"})
 
 
-def _in_packages(info: TypeInfo, packages: Sequence[str]) -> bool:
+def _in_packages(info: TypeInfo, packages: frozenset[str]) -> bool:
+    """Whether the class is defined in one of ``packages`` or a submodule of one."""
     module = info.module_name
-    return any(module == p or module.startswith(p + ".") for p in packages)
+    dot = module.find(".")
+    while dot != -1:
+        if module[:dot] in packages:
+            return True
+        dot = module.find(".", dot + 1)
+    return module in packages
 
 
 def _shown_class(info: TypeInfo) -> str:
