@@ -15,6 +15,11 @@ their cache directories; every run has ``PYTHONHASHSEED=0``. Prints a markdown
 table (the README takes it verbatim) and writes it with the raw figures to
 ``--out``. ``--quick`` measures the small corpus only, in under ten minutes.
 
+The plugin measured is a wheel of this checkout, installed in the benchmark's own
+venv (``--out``/venv, beside the same mypy): what users run. ``--here`` measures
+whatever this interpreter imports instead (an editable install hashes the plugin's
+sources on every run, which a wheel does not).
+
     python benchmarks/bench.py            # small + full, 15-20 minutes on a quiet machine
     python benchmarks/bench.py --quick    # small only
     python benchmarks/bench.py --scale    # also 369k lines, cold
@@ -27,7 +32,9 @@ import compileall
 import datetime
 import importlib.util
 import json
+import os
 import shutil
+import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
@@ -182,6 +189,32 @@ def dmypy_count(corpus: Corpus, src: Path, work: Path, row: Row) -> None:
         row.instructions[kind] = (counts[kind, DMYPY_EDITS] - counts[kind, 0]) / DMYPY_EDITS
 
 
+ROOT = Path(__file__).resolve().parent.parent
+# Set in the environment of the re-run inside the benchmark's own venv.
+IN_VENV = "MYPY_LLMTRACEKIT_BENCH_VENV"
+
+
+def run_as_installed(out: Path) -> None:
+    """Re-run this script in a venv holding the plugin as users install it.
+
+    A wheel built from this checkout, beside the mypy in use: a wheel install has
+    its ``.pyc`` files, the start-up hook and the RECORD file the plugin's code
+    fingerprint is read from (an editable install hashes the sources instead, 16M
+    instructions a run). The venv is kept in ``out`` and the plugin reinstalled
+    each time.
+    """
+    venv = out / "venv"
+    python = venv / "bin" / "python"
+    pip = [str(python), "-m", "pip", "install", "-q"]
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([*pip, f"mypy=={mypy.version.__version__}", str(ROOT)], check=True)
+    subprocess.run([*pip, "--force-reinstall", "--no-deps", str(ROOT)], check=True)
+    env = {**os.environ, IN_VENV: str(venv)}
+    print(f"re-running in {venv} (the plugin installed from a wheel)", file=sys.stderr)
+    os.execve(python, [str(python), __file__, *sys.argv[1:]], env)
+
+
 def save(out: Path, head: str, rows: list[Row], sizes: list[Size]) -> str:
     """Write the tables and raw figures so far (a long run can be read before it ends)."""
     linearity = linearity_table(sizes, rows)
@@ -202,7 +235,15 @@ def main() -> int:
     parser.add_argument("--no-instructions", action="store_true", help="skip cachegrind")
     parser.add_argument("--workdir", type=Path, default=Path(__file__).parent / ".corpus")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / ".work")
+    parser.add_argument(
+        "--here",
+        action="store_true",
+        help="measure the plugin this interpreter imports (e.g. an editable install) "
+        "instead of a wheel of this checkout in the benchmark's own venv",
+    )
     args = parser.parse_args()
+    if not args.here and IN_VENV not in os.environ:
+        run_as_installed(args.out.resolve())
     repeats = args.repeats or (3 if args.quick else 5)
     counted = not args.no_instructions
     if counted and not instr.available():
@@ -216,9 +257,11 @@ def main() -> int:
     assert spec is not None and spec.origin is not None, "install the plugin: pip install -e ."
     package_dir = Path(spec.origin).parent
     compileall.compile_dir(str(package_dir), quiet=1)  # as a wheel install does
+    installed = "a wheel of" if IN_VENV in os.environ else "imported from"
     head = (
-        f"Machine: {machine(mypy.version.__version__)}; plugin {plugin_revision(package_dir)} "
-        f"from `{package_dir}`; {datetime.date.today()}; every default code on; "
+        f"Machine: {machine(mypy.version.__version__)}; plugin {installed} "
+        f"{plugin_revision(ROOT)} (`{package_dir}`); {datetime.date.today()}; "
+        "every default code on; "
         f"`PYTHONHASHSEED=0`. Instructions: `valgrind --tool=cachegrind --cache-sim=no`, one "
         f"run each (dmypy: per edit, from sessions of 0 and {DMYPY_EDITS} edits). Wall and CPU: "
         f"medians of {repeats} ABBA pairs ({repeats * 2} for the editor rows; dmypy CPU is the "
