@@ -1,13 +1,18 @@
-"""Build glue: ship ``mypy_llmtracekit_startup.pth`` at the root of the wheel.
+"""Build glue: ship ``mypy_llmtracekit_startup.pth`` at the root of the wheel, and a
+JSON twin of each catalogue data file.
 
 Everything else is declared in pyproject.toml. The .pth file registers the
 plugin's error codes in a mypy daemon before it reads its options (see
-``_mypy_llmtracekit_startup.py``).
+``_mypy_llmtracekit_startup.py``). The twins spare every run the parsing of TOML
+in pure Python (see ``mypy_llmtracekit/data_files.py``).
 """
 
 from __future__ import annotations
 
+import glob
+import importlib.util
 import os
+from types import ModuleType
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
@@ -15,15 +20,44 @@ from setuptools.command.build_py import build_py
 PTH = "mypy_llmtracekit_startup.pth"
 
 
+DATA = os.path.join("mypy_llmtracekit", "data")
+
+
+def _data_files_module() -> ModuleType:
+    """``mypy_llmtracekit/data_files.py`` alone (it imports only the standard library)."""
+    spec = importlib.util.spec_from_file_location(
+        "_ltk_data_files", os.path.join("mypy_llmtracekit", "data_files.py")
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _twins(build_lib: str) -> list[str]:
+    """The JSON twins of the catalogue data files, in the build directory."""
+    return [
+        os.path.join(build_lib, DATA, os.path.basename(toml)[: -len(".toml")] + ".json")
+        for toml in sorted(glob.glob(os.path.join(DATA, "*.toml")))
+    ]
+
+
 class BuildPyWithPth(build_py):
-    """``build_py`` that also copies the start-up .pth into the wheel's root."""
+    """``build_py`` that also copies the start-up .pth into the wheel's root and writes
+    the data files' JSON twins."""
 
     def run(self) -> None:
         super().run()
         self.copy_file(PTH, os.path.join(self.build_lib, PTH), preserve_mode=False)
+        data_files = _data_files_module()
+        for twin in _twins(self.build_lib):
+            toml = os.path.join(DATA, os.path.basename(twin)[: -len(".json")] + ".toml")
+            with open(toml, "rb") as source, open(twin, "w", encoding="utf-8") as out:
+                out.write(data_files.twin_of(source.read()))
 
     def get_outputs(self, include_bytecode: bool = True) -> list[str]:
-        return [*super().get_outputs(include_bytecode), os.path.join(self.build_lib, PTH)]
+        outputs = [*super().get_outputs(include_bytecode), os.path.join(self.build_lib, PTH)]
+        return [*outputs, *_twins(self.build_lib)]
 
 
 setup(cmdclass={"build_py": BuildPyWithPth})

@@ -29,9 +29,25 @@ IN_WHEEL = (
         for path in sorted((ROOT / package).rglob("*"))
         if path.suffix in (".py", ".typed", ".toml") and "__pycache__" not in path.parts
     ),
+    # The JSON twins of the data files, written by setup.py (data_files.py).
+    *(
+        path.relative_to(ROOT).with_suffix(".json").as_posix()
+        for path in sorted((ROOT / "mypy_llmtracekit" / "data").glob("*.toml"))
+    ),
     "_mypy_llmtracekit_startup.py",
     "mypy_llmtracekit_startup.pth",
 )
+# In the installed wheel, every data file is read from its twin (not re-parsed).
+TWINS_CURRENT = """
+import hashlib, json, os
+from mypy_llmtracekit import data_files
+for name in sorted(os.listdir(data_files.DATA_DIR)):
+    if name.endswith(".toml"):
+        base = os.path.join(data_files.DATA_DIR, name[: -len(".toml")])
+        with open(base + ".toml", "rb") as toml, open(base + ".json") as twin:
+            assert json.load(twin)["toml_sha256"] == hashlib.sha256(toml.read()).hexdigest(), name
+print("twins current")
+"""
 
 
 def run(*args: str | Path, cwd: Path = ROOT) -> str:
@@ -112,6 +128,7 @@ def main() -> None:
         )
         if not origin.startswith(str(venv)):
             sys.exit(f"package: the plugin came from {origin}, not from the wheel")
+        run(python, "-c", TWINS_CURRENT, cwd=work)
         for args in (
             ("--version",),
             ("rule", "ltk-blocking-io"),

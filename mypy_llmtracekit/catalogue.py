@@ -17,8 +17,6 @@ caller decides it from the call as written.
 from __future__ import annotations
 
 import functools
-import importlib.resources
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Union
@@ -44,10 +42,7 @@ from mypy.nodes import (
 )
 from mypy.types import CallableType, Instance, Overloaded, Type, get_proper_type
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from mypy_llmtracekit import data_files
 
 CONFIGURED_INSTEAD = "make it async, or await asyncio.to_thread(...)"
 
@@ -168,8 +163,7 @@ def _class_spec(name: str, spec: Mapping[str, object], instead: str) -> ClassSpe
 @functools.cache
 def builtin_catalogue() -> Catalogue:
     """Load the built-in catalogue shipped in ``data/blocking_io.toml``."""
-    text = importlib.resources.files("mypy_llmtracekit").joinpath("data/blocking_io.toml")
-    data = tomllib.loads(text.read_text(encoding="utf-8"))
+    data = data_files.load("blocking_io")
     functions: dict[str, Hit] = {}
     classes: dict[str, ClassSpec] = {}
     constructors: dict[str, Hit] = {}

@@ -15,20 +15,14 @@ that function's calls (``callees.external_io``, for the summaries).
 from __future__ import annotations
 
 import functools
-import importlib.resources
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mypy.lookup import lookup_fully_qualified
 from mypy.nodes import FUNC_NO_INFO, Decorator, FuncBase, MypyFile, SymbolNode, TypeInfo
 
+from mypy_llmtracekit import data_files
 from mypy_llmtracekit.config import Settings
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 
 @dataclass(frozen=True)
@@ -64,8 +58,7 @@ class TransactionData:
 @functools.cache
 def builtin_data() -> TransactionData:
     """Load ``data/transaction_io.toml``."""
-    text = importlib.resources.files("mypy_llmtracekit").joinpath("data/transaction_io.toml")
-    data = tomllib.loads(text.read_text(encoding="utf-8"))
+    data = data_files.load("transaction_io")
     openers = data.pop("transactions")
     functions: set[str] = set()
     classes: dict[str, IoClass] = {}
