@@ -19,7 +19,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from types import MappingProxyType
+from typing import Literal, NamedTuple, Union
 
 from mypy.nodes import (
     ARG_NAMED,
@@ -49,8 +50,7 @@ CONFIGURED_INSTEAD = "make it async, or await asyncio.to_thread(...)"
 Lookup = Callable[[str], "SymbolNode | None"]
 
 
-@dataclass(frozen=True)
-class FalseFlag:
+class FalseFlag(NamedTuple):
     """The call does not block when this argument is literally ``False``."""
 
     keyword: str
@@ -64,8 +64,7 @@ class FalseFlag:
 Condition = Union[Literal["args", "path", "address"], FalseFlag]
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A catalogue hit: the API as users know it, and what to write instead.
 
     ``condition``, when set, must hold for the call's arguments for it to block.
@@ -80,8 +79,7 @@ class Hit:
 Blocking = Hit
 
 
-@dataclass(frozen=True)
-class ClassSpec:
+class ClassSpec(NamedTuple):
     """Which methods of one class block."""
 
     name: str
@@ -92,7 +90,7 @@ class ClassSpec:
     # Show the receiver's own class in the message, not this (base) class.
     show_receiver: bool = False
     # method -> the argument that makes it non-blocking when False.
-    unless_false: Mapping[str, FalseFlag] = field(default_factory=dict)
+    unless_false: Mapping[str, FalseFlag] = MappingProxyType({})
     # Suffixes of view classes: ``CompletionsWithRawResponse``, in the module of a
     # subclass ``Completions``, wraps its methods (``with_raw_response.create``).
     views: frozenset[str] = frozenset()
@@ -110,14 +108,13 @@ class ClassSpec:
         return method in self.methods
 
 
-@dataclass(frozen=True)
-class Catalogue:
+class Catalogue(NamedTuple):
     """Catalogue entries by the names users write (not yet resolved)."""
 
     functions: dict[str, Hit]
     classes: dict[str, ClassSpec]
     # Classes whose construction blocks, by name.
-    constructors: dict[str, Hit] = field(default_factory=dict)
+    constructors: dict[str, Hit]
 
 
 def _named_hits(raw: object, instead: str) -> dict[str, Hit]:

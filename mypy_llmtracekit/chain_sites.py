@@ -11,7 +11,7 @@ every chain finding of the module from them, without re-checking it.
 from __future__ import annotations
 
 from collections.abc import Container
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mypy_llmtracekit.compat import Finding
 from mypy_llmtracekit.rule import ModuleContext
@@ -19,8 +19,7 @@ from mypy_llmtracekit.rules import blocking_io_indirect, io_in_transaction
 from mypy_llmtracekit.summaries import SummaryOf
 
 
-@dataclass(frozen=True)
-class ChainSites:
+class ChainSites(NamedTuple):
     """One module's chain call sites, by rule."""
 
     blocking: tuple[blocking_io_indirect.Site, ...] = ()

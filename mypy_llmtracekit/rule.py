@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
@@ -69,8 +69,7 @@ class ScopeKind(Enum):
     FUNCTION = "function"
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """The innermost scope around a node."""
 
     kind: ScopeKind
@@ -157,8 +156,7 @@ ExpressionStmtHandler = Callable[[ModuleContext, ExpressionStmt, Scope], None]
 ModuleEndHandler = Callable[[ModuleContext], None]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One rule of the style guide, as the plugin enforces it."""
 
     code: ErrorCode

@@ -32,12 +32,12 @@ import json
 from collections import deque
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mypy_llmtracekit.summary_store import FORMAT as _FORMAT
 
 
-@dataclass(frozen=True)
-class FunctionSummary:
+class FunctionSummary(NamedTuple):
     """One function: the APIs it calls directly, and the project functions it calls."""
 
     # Catalogued blocking APIs (sync functions only).

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mypy.lookup import lookup_fully_qualified
 from mypy.nodes import FUNC_NO_INFO, Decorator, FuncBase, MypyFile, SymbolNode, TypeInfo
@@ -25,8 +26,7 @@ from mypy_llmtracekit import data_files
 from mypy_llmtracekit.config import Settings
 
 
-@dataclass(frozen=True)
-class IoClass:
+class IoClass(NamedTuple):
     """Which methods of one class are external I/O."""
 
     name: str
@@ -42,8 +42,7 @@ class IoClass:
         return method in self.methods
 
 
-@dataclass(frozen=True)
-class TransactionData:
+class TransactionData(NamedTuple):
     """The catalogue as written in the data file (names not yet resolved)."""
 
     # Transaction openers: class -> methods, and functions.
