@@ -17,7 +17,7 @@ caller decides it from the call as written.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal, NamedTuple, Union
@@ -44,6 +44,7 @@ from mypy.nodes import (
 from mypy.types import CallableType, Instance, Overloaded, Type, get_proper_type
 
 from mypy_llmtracekit import data_files
+from mypy_llmtracekit.names import PendingNames
 
 CONFIGURED_INSTEAD = "make it async, or await asyncio.to_thread(...)"
 
@@ -246,33 +247,27 @@ class BlockingApis:
     _exempt: set[str] = field(default_factory=set)
     _views: set[str] = field(default_factory=set)
     # Unresolved names, grouped by their top-level package.
-    _pending: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    _pending: PendingNames = field(default_factory=PendingNames)
 
     def __post_init__(self) -> None:
         catalogue = builtin_catalogue()
-        self._queue("function", catalogue.functions)
-        self._queue("class", catalogue.classes)
-        self._queue("constructor", catalogue.constructors)
-        self._queue("extra", self.extra)
-        self._queue("exempt", self.exempt)
-
-    def _queue(self, kind: str, names: Iterable[str]) -> None:
-        for name in names:
-            self._pending.setdefault(name.partition(".")[0], []).append((kind, name))
+        self._pending.add("function", catalogue.functions)
+        self._pending.add("class", catalogue.classes)
+        self._pending.add("constructor", catalogue.constructors)
+        self._pending.add("extra", self.extra)
+        self._pending.add("exempt", self.exempt)
 
     def refresh(self, loaded: Callable[[str], bool]) -> None:
         """Resolve the names of every package mypy has loaded since the last call."""
-        for package in [p for p in self._pending if loaded(p)]:
-            still: list[tuple[str, str]] = []
-            for kind, name in self._pending.pop(package):
-                node = self.lookup(name)
-                canonical = _canonical(node) if node is not None else None
-                if canonical is None:
-                    still.append((kind, name))
-                    continue
-                self._add(kind, name, canonical, node)
-            if still:
-                self._pending[package] = still
+        self._pending.resolve_loaded(loaded, self._resolve)
+
+    def _resolve(self, kind: str, name: str) -> bool:
+        node = self.lookup(name)
+        canonical = _canonical(node) if node is not None else None
+        if canonical is None:
+            return False
+        self._add(kind, name, canonical, node)
+        return True
 
     def _add(self, kind: str, name: str, canonical: str, node: SymbolNode | None) -> None:
         catalogue = builtin_catalogue()

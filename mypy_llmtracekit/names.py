@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from mypy.nodes import (
     Expression,
     IndexExpr,
@@ -89,3 +91,36 @@ def class_called(callee: Expression) -> TypeInfo | None:
         if isinstance(target, Instance):
             return target.type
     return None
+
+
+class PendingNames:
+    """Catalogue names not resolved yet, by top-level package.
+
+    A library's names resolve once mypy has loaded it; a refresh looks only at the
+    packages loaded since (both catalogues refresh on every module pass).
+    """
+
+    def __init__(self) -> None:
+        self._by_package: dict[str, list[tuple[str, str]]] = {}
+
+    def add(self, kind: str, names: Iterable[str]) -> None:
+        """Queue ``names``, each with its ``kind`` (what resolving it adds)."""
+        for name in names:
+            self._by_package.setdefault(name.partition(".")[0], []).append((kind, name))
+
+    def resolve_loaded(
+        self, loaded: Callable[[str], bool], resolve: Callable[[str, str], bool]
+    ) -> None:
+        """``resolve(kind, name)`` each name of a loaded package, in queue order;
+        keep those it could not resolve (False) for the next refresh."""
+        for package in [p for p in self._by_package if loaded(p)]:
+            still = [(k, n) for k, n in self._by_package.pop(package) if not resolve(k, n)]
+            if still:
+                self._by_package[package] = still
+
+    def names(self) -> list[str]:
+        """Every name still pending."""
+        return [name for group in self._by_package.values() for _, name in group]
+
+    def __bool__(self) -> bool:
+        return bool(self._by_package)

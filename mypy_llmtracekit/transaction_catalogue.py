@@ -24,6 +24,7 @@ from mypy.nodes import FUNC_NO_INFO, Decorator, FuncBase, MypyFile, SymbolNode, 
 
 from mypy_llmtracekit import data_files
 from mypy_llmtracekit.config import Settings
+from mypy_llmtracekit.names import PendingNames
 
 
 class IoClass(NamedTuple):
@@ -102,34 +103,29 @@ class TransactionApis:
     exempt_names: set[str] = field(default_factory=set)
     opener_classes: dict[str, frozenset[str]] = field(default_factory=dict)
     opener_functions: set[str] = field(default_factory=set)
-    # (kind, name) not resolved yet, by top-level package: their library is not (yet)
-    # part of the build, and a call looks only at the packages mypy has loaded.
-    pending: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # Names not resolved yet: their library is not (yet) part of the build.
+    pending: PendingNames = field(default_factory=PendingNames)
 
     def __post_init__(self) -> None:
         data = builtin_data()
-        for kind, name in [
-            *(("function", n) for n in sorted(data.functions)),
-            *(("class", n) for n in data.classes),
-            *(("opener", n) for n in data.opener_classes),
-            *(("opener-function", n) for n in sorted(data.opener_functions)),
-            *(("extra", n) for n in self.extra),
-            *(("exempt", n) for n in self.exempt),
-        ]:
-            self.pending.setdefault(name.partition(".")[0], []).append((kind, name))
+        self.pending.add("function", sorted(data.functions))
+        self.pending.add("class", data.classes)
+        self.pending.add("opener", data.opener_classes)
+        self.pending.add("opener-function", sorted(data.opener_functions))
+        self.pending.add("extra", self.extra)
+        self.pending.add("exempt", self.exempt)
 
     def refresh(self, modules: dict[str, MypyFile]) -> None:
         """Resolve the names whose library mypy has loaded since the last call."""
-        for package in [p for p in self.pending if p in modules]:
-            still: list[tuple[str, str]] = []
-            for kind, name in self.pending.pop(package):
-                node = resolve(name, modules)
-                if node is None or not node.fullname:
-                    still.append((kind, name))
-                else:
-                    self._add(kind, name, node)
-            if still:
-                self.pending[package] = still
+
+        def found(kind: str, name: str) -> bool:
+            node = resolve(name, modules)
+            if node is None or not node.fullname:
+                return False
+            self._add(kind, name, node)
+            return True
+
+        self.pending.resolve_loaded(modules.__contains__, found)
 
     def _add(self, kind: str, name: str, node: SymbolNode) -> None:
         data = builtin_data()

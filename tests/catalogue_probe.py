@@ -17,7 +17,7 @@ class CatalogueProbe(LlmTracekitPlugin):
         if file.fullname == "main":
             blocking = self._blocking()
             blocking.refresh(self._is_loaded)
-            pending = sorted(name for names in blocking._pending.values() for _, name in names)
+            pending = sorted(blocking._pending.names())
             Path("pending.json").write_text(json.dumps(pending))
         return result
 

@@ -17,7 +17,7 @@ class TransactionProbe(LlmTracekitPlugin):
         result = super().get_additional_indirect_deps(file)
         if file.fullname == "main" and self._modules is not None:
             apis = transaction_apis(self.settings, self._modules)
-            pending = sorted(name for group in apis.pending.values() for _, name in group)
+            pending = sorted(apis.pending.names())
             Path("pending.json").write_text(json.dumps(pending))
         return result
 
