@@ -34,10 +34,10 @@ def _data_files_module() -> ModuleType:
     return module
 
 
-def _twins(build_lib: str) -> list[str]:
-    """The JSON twins of the catalogue data files, in the build directory."""
+def _data_and_twins(build_lib: str) -> list[tuple[str, str]]:
+    """Each catalogue data file, with the path of its JSON twin in the build directory."""
     return [
-        os.path.join(build_lib, DATA, os.path.basename(toml)[: -len(".toml")] + ".json")
+        (toml, os.path.join(build_lib, DATA, os.path.basename(toml)[: -len(".toml")] + ".json"))
         for toml in sorted(glob.glob(os.path.join(DATA, "*.toml")))
     ]
 
@@ -50,14 +50,13 @@ class BuildPyWithPth(build_py):
         super().run()
         self.copy_file(PTH, os.path.join(self.build_lib, PTH), preserve_mode=False)
         data_files = _data_files_module()
-        for twin in _twins(self.build_lib):
-            toml = os.path.join(DATA, os.path.basename(twin)[: -len(".json")] + ".toml")
+        for toml, twin in _data_and_twins(self.build_lib):
             with open(toml, "rb") as source, open(twin, "w", encoding="utf-8") as out:
                 out.write(data_files.twin_of(source.read()))
 
     def get_outputs(self, include_bytecode: bool = True) -> list[str]:
         outputs = [*super().get_outputs(include_bytecode), os.path.join(self.build_lib, PTH)]
-        return [*outputs, *_twins(self.build_lib)]
+        return [*outputs, *(twin for _, twin in _data_and_twins(self.build_lib))]
 
 
 setup(cmdclass={"build_py": BuildPyWithPth})

@@ -452,6 +452,10 @@ def _announce_identity(config_data: dict[str, Any]) -> None:
     setattr(package, "__version__", f"{__version__}+run.{label}")
 
 
+# The plugin's code: its modules and its catalogue data.
+_CODE_SUFFIXES = (".py", ".toml")
+
+
 @functools.cache
 def _code_fingerprint() -> str:
     """A hash of the plugin's own files: a changed rule invalidates mypy's cache too.
@@ -488,7 +492,7 @@ def _recorded_hashes(package: str) -> list[str]:
     rows = []
     for line in lines:
         path, _, rest = line.partition(",")
-        if path.startswith(prefix) and path.endswith((".py", ".toml")) and "sha256=" in rest:
+        if path.startswith(prefix) and path.endswith(_CODE_SUFFIXES) and "sha256=" in rest:
             rows.append(f"{path},{rest.partition(',')[0]}")
     return sorted(rows)
 
@@ -499,7 +503,7 @@ def _source_files(package: str) -> list[tuple[str, str]]:
     for folder, dirs, files in os.walk(package):
         dirs[:] = [d for d in dirs if d != "__pycache__"]
         for name in files:
-            if name.endswith((".py", ".toml")):
+            if name.endswith(_CODE_SUFFIXES):
                 path = os.path.join(folder, name)
                 found.append((os.path.relpath(path, package).replace(os.sep, "/"), path))
     return sorted(found)

@@ -21,6 +21,10 @@ NO_SUMMARY = "none"
 _SUFFIX = ".json"
 
 
+def _file(directory: str, module: str) -> str:
+    return os.path.join(directory, module + _SUFFIX)
+
+
 def digest_of(text: str) -> str:
     """The digest stored in mypy's cache for a summary file's content."""
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -63,8 +67,8 @@ class SummaryStore:
                 self._listed = {n for n in os.listdir(self.directory) if n.endswith(_SUFFIX)}
             except OSError:
                 self._listed = set()
-        name = module + _SUFFIX
-        return os.path.join(self.directory, name) if name in self._listed else None
+        listed = module + _SUFFIX in self._listed
+        return _file(self.directory, module) if listed else None
 
     def publish(self, summary: ModuleSummary) -> str:
         """Keep ``summary`` and write its file; return the digest for mypy's cache.
@@ -107,7 +111,7 @@ class SummaryStore:
         if self.directory is None:
             return None
         try:
-            with open(os.path.join(self.directory, module + _SUFFIX), encoding="utf-8") as f:
+            with open(_file(self.directory, module), encoding="utf-8") as f:
                 text = f.read()
         except (OSError, UnicodeDecodeError):
             return None
@@ -133,7 +137,7 @@ class SummaryStore:
                         return
             except (OSError, UnicodeDecodeError):
                 pass
-        path = os.path.join(self.directory, module + _SUFFIX)
+        path = _file(self.directory, module)
         temporary = f"{path}.{os.getpid()}.tmp"
         try:
             os.makedirs(self.directory, exist_ok=True)
