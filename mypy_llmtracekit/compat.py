@@ -39,7 +39,7 @@ are supported. The internals used, and why:
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from mypy.build import BuildManager
@@ -403,21 +403,21 @@ class Reporter:
         module: str,
         findings: list[Finding],
         keep: Callable[[ErrorCode, int], bool],
+        ignored: Mapping[int, list[str]],
     ) -> None:
         """Replace a module's chain findings without re-checking it (daemon).
 
         mypy's own filters need the module's checker, so ``keep`` applies ignore
-        comments and disabled codes instead.
+        comments and disabled codes instead, and a finding on a line whose ignore
+        comment names other codes gets mypy's "not covered" note here
+        (``ignored``: the module's ignore comments, line -> codes).
         """
         kept = [f for f in findings if keep(f[0], f[2].line)]
-        self._publish(
-            errors,
-            path,
-            module,
-            CHAIN_CHANNEL,
-            kept,
-            add=lambda info: _put_back(errors, path, [info]),
-        )
+
+        def add(info: ErrorInfo) -> None:
+            _put_back(errors, path, [info, *_uncovered_note(info, ignored)])
+
+        self._publish(errors, path, module, CHAIN_CHANNEL, kept, add=add)
 
     def _publish(
         self,
@@ -449,9 +449,15 @@ class Reporter:
                 module=module,
                 target=target,
             )
+            before = len(errors.error_info_map.get(path, ()))
             add(info)
-            if self.daemon and any(info is seen for seen in errors.error_info_map.get(path, ())):
-                accepted.append(info)
+            if not self.daemon:
+                continue
+            # The finding and the notes mypy attached to it (an ignore comment
+            # naming other codes), unless an ErrorWatcher took them.
+            added = errors.error_info_map.get(path, [])[before:]
+            if any(info is seen for seen in added):
+                accepted += added
         if self.daemon:
             self._kept[(module, channel)] = (path, accepted)
 
@@ -494,6 +500,34 @@ def _put_back(errors: Errors, path: str, infos: list[ErrorInfo]) -> None:
     would capture them and re-report them under the file being checked.
     """
     errors.error_info_map.setdefault(path, []).extend(infos)
+
+
+def _uncovered_note(info: ErrorInfo, ignored: Mapping[int, list[str]]) -> list[ErrorInfo]:
+    """mypy's note for an error on a line whose ignore comment names other codes.
+
+    ``Errors.add_error_info`` adds it to every error it accepts; findings put back
+    without it need it too (same text, same place)."""
+    codes = ignored.get(info.line)
+    if not codes or info.code is None:
+        return []
+    comment = f"type: ignore[{', '.join(codes)}]"
+    message = f'Error code "{info.code.code}" not covered by "{comment}" comment'
+    note = ErrorInfo(
+        import_ctx=info.import_ctx,
+        local_ctx=info.local_ctx,
+        line=info.line,
+        column=info.column,
+        end_line=info.end_line,
+        end_column=info.end_column,
+        severity="note",
+        message=message,
+        code=None,
+        blocker=False,
+        only_once=False,
+        module=info.module,
+        target=info.target,
+    )
+    return [note]
 
 
 def recount_unused_ignores(errors: Errors, path: str) -> None:

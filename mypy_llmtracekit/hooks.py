@@ -376,7 +376,7 @@ class LlmTracekitPlugin(Plugin):
             return compat.is_enabled_in(options, code)
 
         errors = compat.errors_of(self._last_checker)
-        self._reporter.republish_chains(errors, chains.path, module, findings, keep)
+        self._reporter.republish_chains(errors, chains.path, module, findings, keep, ignored)
 
     # --- names ------------------------------------------------------------------
 

@@ -17,7 +17,8 @@ diagnostics are compared with a cold sequential ``mypy`` run on the same files:
 Edits: helper bodies that start or stop blocking (also inside an import cycle),
 interface edits (a return annotation, an attribute's declared class), a helper
 renamed together with its callers in one save, a module added and deleted,
-ignore comments, plugin settings, and the global ``enable_error_code``.
+ignore comments (also one naming another code, which adds mypy's "not covered"
+note to the finding), plugin settings, and the global ``enable_error_code``.
 
 Run on demand: ``python tests/differential.py --steps 200 --seed 2026``.
 """
@@ -59,7 +60,9 @@ class State:
     conn_class: str = "sqlite3.Connection"  # interface: Repo._conn's declared class
     cycle_blocks: bool = False  # body of cycle_b.inner: blocking or not
     extra_module: bool = False  # app/extra.py exists (nobody imports it)
-    ignore_site: bool = False  # the handler's indirect call carries an ignore comment
+    # The handler's indirect call: no ignore comment, one naming its code, or one
+    # naming another code (mypy adds a note "not covered by ..." to the finding).
+    ignore_site: str = ""
     extra_setting: bool = False  # [mypy_llmtracekit] blocking_io_extra = app.db.slow
     enable_opt_in: bool = False  # [mypy] enable_error_code = ltk-optional-union
     touch: int = 0  # a body edit that changes nothing the plugin sees
@@ -73,7 +76,7 @@ def files(state: State) -> dict[str, str]:
     if state.extra_setting:
         config += "\n[mypy_llmtracekit]\nblocking_io_extra = app.db.slow\n"
     query = 'conn.execute("SELECT 1").fetchall()' if state.db_blocks else "[]"
-    ignore = "  # type: ignore[ltk-blocking-io-indirect]" if state.ignore_site else ""
+    ignore = f"  # type: ignore[{state.ignore_site}]" if state.ignore_site else ""
     inner = "return int(time.sleep(0.1) is None)" if state.cycle_blocks else "return 1"
     out = {
         "mypy.ini": config,
@@ -108,6 +111,8 @@ def files(state: State) -> dict[str, str]:
             ROWS = db.load_rows()
         """,
         "app/fakes.py": """
+            LIMITS = {"rows": 10}  # type: ignore[misc]
+
             class FakeConn:
                 def execute(self, sql: str) -> list[object]:
                     return []
@@ -191,7 +196,8 @@ def mutate(state: State, rng: random.Random) -> State:
     if choice == 5:
         return replace(state, extra_module=not state.extra_module)
     if choice == 6:
-        return replace(state, ignore_site=not state.ignore_site)
+        sites = ["", "ltk-blocking-io-indirect", "misc"]
+        return replace(state, ignore_site=rng.choice([s for s in sites if s != state.ignore_site]))
     if choice == 7:
         return replace(state, extra_setting=not state.extra_setting)
     if choice == 8:

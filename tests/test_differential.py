@@ -65,11 +65,27 @@ def test_settings_ignore_comments_and_global_codes(tmp_path: Path) -> None:
     states = [
         start,
         replace(start, extra_setting=True),
-        replace(start, extra_setting=True, ignore_site=True),
-        replace(start, ignore_site=True, enable_opt_in=True),
+        replace(start, extra_setting=True, ignore_site="ltk-blocking-io-indirect"),
+        replace(start, ignore_site="misc", enable_opt_in=True),
         start,
     ]
     assert run_sequence(tmp_path, states, seed=5, load_cpus=False) == []
+
+
+def test_notes_mypy_adds_to_kept_findings_stay(tmp_path: Path) -> None:
+    """An ignore comment naming another code: mypy notes "not covered" under the finding.
+
+    Under the daemon the note must come back with the finding after updates that
+    do not re-check its module (app/fakes.py), and with chain findings recomputed
+    without a re-check (app/service.py, after a body edit of app/db.py)."""
+    start = State(ignore_site="misc")
+    states = [
+        start,
+        replace(start, touch=1),
+        replace(start, touch=1, db_blocks=False),
+        replace(start, touch=1, db_blocks=True),
+    ]
+    assert run_sequence(tmp_path, states, seed=6, load_cpus=False) == []
 
 
 def test_editor_switching_files(tmp_path: Path) -> None:
