@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -77,8 +78,19 @@ def with_edit(source: str, number: int) -> str:
 
 
 def write_edit(src: Path, original: str, number: int) -> None:
-    """Write edit ``number`` of the edited module."""
-    (src / EDITED).write_text(with_edit(original, number))
+    """Write edit ``number`` of the edited module, with a modification time of its own.
+
+    mypy (cache validation) and dmypy (its file watcher) compare a file's size and
+    its modification time in whole seconds before they look at its contents: an
+    edit of the same size within the same second as the previous one would go
+    unseen, and the run would measure a check with nothing to do. Each edit's
+    time is therefore one whole second past the previous edit's (or now, if later).
+    """
+    path = src / EDITED
+    previous = int(path.stat().st_mtime)
+    path.write_text(with_edit(original, number))
+    stamp = max(int(time.time()), previous + 1)
+    os.utime(path, (stamp, stamp))
 
 
 def copy_tree(src: Path, dest: Path) -> Path:

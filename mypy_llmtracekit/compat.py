@@ -458,7 +458,7 @@ class Reporter:
             added = errors.error_info_map.get(path, [])[before:]
             if any(info is seen for seen in added):
                 accepted += added
-        if self.daemon:
+        if self.daemon and accepted:
             self._kept[(module, channel)] = (path, accepted)
 
     def forget(self, errors: Errors, module: str) -> None:
@@ -478,15 +478,20 @@ class Reporter:
             errors.error_info_map[path] = [info for info in current if id(info) not in gone]
 
     def sync(self, errors: Errors | None, live: Container[str] | None) -> None:
-        """Under dmypy: forget modules no longer in ``live`` (when given), and put the
-        kept findings back if the daemon reset its error list since they were added."""
-        if errors is None or not self.daemon:
+        """Under dmypy: if the daemon reset its error list since the kept findings were
+        added, forget the modules no longer in ``live`` (when given) and put the
+        findings of the others back.
+
+        mypy's daemon removes a module from the build only right after a reset
+        (``update_module`` -> ``delete_module``, with no hook between), so checking
+        ``live`` once per reset, at the first call after it, sees every removal;
+        this runs at every call hook, where a scan of all kept modules is too dear.
+        """
+        if errors is None or not self.daemon or errors.error_info_map is self._map:
             return
         if live is not None:
             for key in [key for key in self._kept if key[0] not in live]:
-                self._drop(errors, key)
-        if errors.error_info_map is self._map:
-            return
+                self._kept.pop(key)
         self._map = errors.error_info_map
         for path, infos in self._kept.values():
             _put_back(errors, path, infos)
