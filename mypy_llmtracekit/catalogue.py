@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal, NamedTuple, Union
 
@@ -231,25 +230,25 @@ def _find_method(info: TypeInfo, name: str) -> SymbolNode | None:
     return None
 
 
-@dataclass
 class BlockingApis:
     """The resolved catalogue of one mypy run (built-in, extra, minus exempt).
 
     Names resolve lazily: a library's names become known once mypy has loaded it.
     """
 
-    lookup: Lookup
-    extra: tuple[str, ...] = ()
-    exempt: tuple[str, ...] = ()
-    _functions: dict[str, Hit] = field(default_factory=dict)
-    _classes: dict[str, ClassSpec] = field(default_factory=dict)
-    _constructors: dict[str, Hit] = field(default_factory=dict)
-    _exempt: set[str] = field(default_factory=set)
-    _views: set[str] = field(default_factory=set)
-    # Unresolved names, grouped by their top-level package.
-    _pending: PendingNames = field(default_factory=PendingNames)
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self, lookup: Lookup, extra: tuple[str, ...] = (), exempt: tuple[str, ...] = ()
+    ) -> None:
+        self.lookup = lookup
+        self.extra = extra
+        self.exempt = exempt
+        self._functions: dict[str, Hit] = {}
+        self._classes: dict[str, ClassSpec] = {}
+        self._constructors: dict[str, Hit] = {}
+        self._exempt: set[str] = set()
+        self._views: set[str] = set()
+        # Unresolved names, grouped by their top-level package.
+        self._pending = PendingNames()
         catalogue = builtin_catalogue()
         self._pending.add("function", catalogue.functions)
         self._pending.add("class", catalogue.classes)

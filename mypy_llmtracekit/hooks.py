@@ -252,7 +252,7 @@ class LlmTracekitPlugin(Plugin):
             obvious_calls=self._resolved(self.settings.obvious_calls),
             task_helpers=self._resolved(self.settings.background_task_helper),
             sql_classes=self._resolved((*DEFAULT_SQL_CLASSES, *self.settings.sql_classes)),
-            _type_of=(lambda expr: compat.expression_type(chk, expr)) if chk else _untyped,
+            type_of=(lambda expr: compat.expression_type(chk, expr)) if chk else _untyped,
             summary_of=self._summary_of,
         )
         ModuleWalker(ctx, rules).run()

@@ -9,7 +9,6 @@ checked module once and calls the handlers of the enabled rules.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -87,34 +86,47 @@ class Scope(NamedTuple):
         return self.function is not None and self.function.is_coroutine
 
 
-@dataclass
 class ModuleContext:
     """Everything a rule handler may use for one checked module."""
 
-    tree: MypyFile
-    # Every module of the build, by name (mypy's own table).
-    modules: dict[str, MypyFile]
-    options: Options
-    settings: Settings
-    blocking: BlockingApis
-    # Full names of the calls configured in ``obvious_calls``, resolved.
-    obvious_calls: frozenset[str]
-    # Full names of the configured background-task helpers, resolved.
-    task_helpers: frozenset[str]
-    # Full names of the DB classes whose queries the SQL rules judge, resolved.
-    sql_classes: frozenset[str]
-    _type_of: Callable[[Expression], Type | None]
-    # Any module's summary (what its sync functions call), by module name.
-    summary_of: Callable[[str], ModuleSummary | None]
-    findings: list[Finding] = field(default_factory=list)
-    # Filled by ltk-blocking-io-indirect: its call sites (kept by the daemon) and
-    # the modules whose summaries its findings used (indirect dependencies).
-    sites: list[tuple[str, str, str, Location]] = field(default_factory=list)
-    chain_modules: set[str] = field(default_factory=set)
-    # Filled by ltk-io-in-transaction (also kept by the daemon): the line that
-    # opened the transaction, "api" or "helper", the API or the helper's summary
-    # key, where the call is. Its findings' modules go to ``chain_modules`` too.
-    transaction_sites: list[tuple[int, str, str, Location]] = field(default_factory=list)
+    def __init__(
+        self,
+        *,
+        tree: MypyFile,
+        modules: dict[str, MypyFile],
+        options: Options,
+        settings: Settings,
+        blocking: BlockingApis,
+        obvious_calls: frozenset[str],
+        task_helpers: frozenset[str],
+        sql_classes: frozenset[str],
+        type_of: Callable[[Expression], Type | None],
+        summary_of: Callable[[str], ModuleSummary | None],
+    ) -> None:
+        self.tree = tree
+        # Every module of the build, by name (mypy's own table).
+        self.modules = modules
+        self.options = options
+        self.settings = settings
+        self.blocking = blocking
+        # Full names of the calls configured in ``obvious_calls``, resolved.
+        self.obvious_calls = obvious_calls
+        # Full names of the configured background-task helpers, resolved.
+        self.task_helpers = task_helpers
+        # Full names of the DB classes whose queries the SQL rules judge, resolved.
+        self.sql_classes = sql_classes
+        self._type_of = type_of
+        # Any module's summary (what its sync functions call), by module name.
+        self.summary_of = summary_of
+        self.findings: list[Finding] = []
+        # Filled by ltk-blocking-io-indirect: its call sites (kept by the daemon) and
+        # the modules whose summaries its findings used (indirect dependencies).
+        self.sites: list[tuple[str, str, str, Location]] = []
+        self.chain_modules: set[str] = set()
+        # Filled by ltk-io-in-transaction (also kept by the daemon): the line that
+        # opened the transaction, "api" or "helper", the API or the helper's summary
+        # key, where the call is. Its findings' modules go to ``chain_modules`` too.
+        self.transaction_sites: list[tuple[int, str, str, Location]] = []
 
     def type_of(self, expr: Expression) -> ProperType | None:
         """Return the type mypy inferred for ``expr`` (None if mypy did not check it)."""

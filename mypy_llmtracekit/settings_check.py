@@ -26,7 +26,6 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -104,12 +103,12 @@ def _may_be_unimported_submodule(package: MypyFile, name: str) -> bool:
     )
 
 
-@dataclass
 class Noted:
     """What one mypy process has noted already, and the names known to resolve."""
 
-    said: set[str] = field(default_factory=set)
-    resolved: set[str] = field(default_factory=set)
+    def __init__(self) -> None:
+        self.said: set[str] = set()
+        self.resolved: set[str] = set()
 
 
 _NOTED = Noted()

@@ -32,7 +32,7 @@ Message shapes built on this (another tool parses them)::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mypy.nodes import (
     ARG_POS,
@@ -96,8 +96,7 @@ class Unspellable(Exception):
     """A type that cannot be written into the file; the argument says why."""
 
 
-@dataclass(frozen=True)
-class Spelled:
+class Spelled(NamedTuple):
     """A type written for one file: the text, the imports it needs, or why not."""
 
     text: str | None
@@ -112,15 +111,15 @@ class Spelled:
         return f" (add: {'; '.join(self.imports)})"
 
 
-@dataclass
 class Namer:
     """How one module binds names: full name -> the spelling the module uses."""
 
-    tree: MypyFile
-    modules: dict[str, MypyFile]
-    _names: dict[str, str] = field(default_factory=dict)
-    _module_names: dict[str, str] = field(default_factory=dict)
-    _checking_only: frozenset[str] = frozenset()
+    def __init__(self, tree: MypyFile, modules: dict[str, MypyFile]) -> None:
+        self.tree = tree
+        self.modules = modules
+        self._names: dict[str, str] = {}
+        self._module_names: dict[str, str] = {}
+        self._checking_only: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, tree: MypyFile, modules: dict[str, MypyFile]) -> Namer:
@@ -234,8 +233,7 @@ def _type_checking_names(tree: MypyFile) -> frozenset[str]:
     return frozenset(names)
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(NamedTuple):
     """Where an annotation would be pasted."""
 
     # Full names of the type variables in scope there (the class's, the function's).
@@ -289,12 +287,12 @@ def spell_union(types: list[Type], namer: Namer, site: Site) -> Spelled:
     return Spelled(text, tuple(dict.fromkeys(imports)))
 
 
-@dataclass
 class _Writer:
-    namer: Namer
-    site: Site
-    imports: list[str]
-    checking_only: bool = False
+    def __init__(self, namer: Namer, site: Site, imports: list[str]) -> None:
+        self.namer = namer
+        self.site = site
+        self.imports = imports
+        self.checking_only = False
 
     def name(self, fullname: str) -> str:
         text = self.namer.spell(fullname, self.imports)

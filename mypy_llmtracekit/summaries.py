@@ -31,7 +31,6 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Callable, Container, Iterable
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from mypy_llmtracekit.summary_store import FORMAT as _FORMAT
@@ -54,12 +53,11 @@ class FunctionSummary(NamedTuple):
         return not (self.blocking or self.calls or self.io or self.coroutines)
 
 
-@dataclass(frozen=True)
-class ModuleSummary:
+class ModuleSummary(NamedTuple):
     """What another module needs to know about this module's functions."""
 
     module: str
-    functions: dict[str, FunctionSummary] = field(default_factory=dict)
+    functions: dict[str, FunctionSummary]
 
     def to_json(self) -> str:
         """Serialise canonically (equal summaries give equal bytes)."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from mypy.lookup import lookup_fully_qualified
@@ -91,22 +90,20 @@ def resolve(name: str, modules: dict[str, MypyFile]) -> SymbolNode | None:
     return node.func if isinstance(node, Decorator) else node
 
 
-@dataclass
 class TransactionApis:
     """The resolved catalogue of one mypy run: built-in, plus extra, minus exempt."""
 
-    extra: tuple[str, ...] = ()
-    exempt: tuple[str, ...] = ()
-    # Resolved full name -> the name shown in messages.
-    functions: dict[str, str] = field(default_factory=dict)
-    classes: dict[str, IoClass] = field(default_factory=dict)
-    exempt_names: set[str] = field(default_factory=set)
-    opener_classes: dict[str, frozenset[str]] = field(default_factory=dict)
-    opener_functions: set[str] = field(default_factory=set)
-    # Names not resolved yet: their library is not (yet) part of the build.
-    pending: PendingNames = field(default_factory=PendingNames)
-
-    def __post_init__(self) -> None:
+    def __init__(self, extra: tuple[str, ...] = (), exempt: tuple[str, ...] = ()) -> None:
+        self.extra = extra
+        self.exempt = exempt
+        # Resolved full name -> the name shown in messages.
+        self.functions: dict[str, str] = {}
+        self.classes: dict[str, IoClass] = {}
+        self.exempt_names: set[str] = set()
+        self.opener_classes: dict[str, frozenset[str]] = {}
+        self.opener_functions: set[str] = set()
+        # Names not resolved yet: their library is not (yet) part of the build.
+        self.pending = PendingNames()
         data = builtin_data()
         self.pending.add("function", sorted(data.functions))
         self.pending.add("class", data.classes)
