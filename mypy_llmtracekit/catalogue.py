@@ -17,7 +17,7 @@ caller decides it from the call as written.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from types import MappingProxyType
 from typing import Literal, NamedTuple, Union
 
@@ -256,7 +256,7 @@ class BlockingApis:
         self._pending.add("extra", self.extra)
         self._pending.add("exempt", self.exempt)
 
-    def refresh(self, loaded: Callable[[str], bool]) -> None:
+    def refresh(self, loaded: Container[str]) -> None:
         """Resolve the names of every package mypy has loaded since the last call."""
         self._pending.resolve_loaded(loaded, self._resolve)
 

@@ -116,6 +116,7 @@ class LlmTracekitPlugin(Plugin):
         super().set_modules(modules)
         try:
             self._checkers.clear()
+            self._packages_seen = -1
             self._store.relist()
             self._reporter.anchored = compat.ANCHOR_MODULE in modules
             self._sync_daemon()
@@ -387,7 +388,7 @@ class LlmTracekitPlugin(Plugin):
             self._blocking_apis = BlockingApis(
                 self._lookup, self.settings.blocking_io_extra, self.settings.blocking_io_exempt
             )
-        self._blocking_apis.refresh(self._is_loaded)
+        self._blocking_apis.refresh(self._loaded_packages())
         return self._blocking_apis
 
     def _lookup(self, fullname: str) -> SymbolNode | None:
@@ -399,13 +400,21 @@ class LlmTracekitPlugin(Plugin):
 
         (Under ``-n`` a worker may hold ``service.storage`` without ``service``.)
         """
+        return package in self._loaded_packages()
+
+    def _loaded_packages(self) -> set[str]:
+        """The top-level packages of the modules in the build.
+
+        Recomputed when the number of modules changed, and after ``set_modules``:
+        the daemon may remove one module and add another (same count) in one update.
+        """
         modules = self._modules
         if modules is None:
-            return False
+            return set()
         if len(modules) != self._packages_seen:
             self._packages = {name.partition(".")[0] for name in modules}
             self._packages_seen = len(modules)
-        return package in self._packages
+        return self._packages
 
     def _resolved(self, names: tuple[str, ...]) -> frozenset[str]:
         """Full names of ``names`` as mypy knows them (a name as written stays too)."""

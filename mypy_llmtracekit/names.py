@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 
 from mypy.nodes import (
     Expression,
@@ -108,12 +108,13 @@ class PendingNames:
         for name in names:
             self._by_package.setdefault(name.partition(".")[0], []).append((kind, name))
 
-    def resolve_loaded(
-        self, loaded: Callable[[str], bool], resolve: Callable[[str, str], bool]
-    ) -> None:
-        """``resolve(kind, name)`` each name of a loaded package, in queue order;
-        keep those it could not resolve (False) for the next refresh."""
-        for package in [p for p in self._by_package if loaded(p)]:
+    def resolve_loaded(self, loaded: Container[str], resolve: Callable[[str, str], bool]) -> None:
+        """``resolve(kind, name)`` each name of a package in ``loaded``, in queue order;
+        keep those it could not resolve (False) for the next refresh.
+
+        (Both catalogues refresh on every module pass, with a hundred packages
+        pending: ``loaded`` is a set or mypy's module table, not a function.)"""
+        for package in [p for p in self._by_package if p in loaded]:
             still = [(k, n) for k, n in self._by_package.pop(package) if not resolve(k, n)]
             if still:
                 self._by_package[package] = still

@@ -122,7 +122,7 @@ class TransactionApis:
             self._add(kind, name, node)
             return True
 
-        self.pending.resolve_loaded(modules.__contains__, found)
+        self.pending.resolve_loaded(modules, found)
 
     def _add(self, kind: str, name: str, node: SymbolNode) -> None:
         data = builtin_data()

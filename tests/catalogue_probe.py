@@ -16,7 +16,7 @@ class CatalogueProbe(LlmTracekitPlugin):
         result = super().get_additional_indirect_deps(file)
         if file.fullname == "main":
             blocking = self._blocking()
-            blocking.refresh(self._is_loaded)
+            blocking.refresh(self._loaded_packages())
             pending = sorted(blocking._pending.names())
             Path("pending.json").write_text(json.dumps(pending))
         return result
