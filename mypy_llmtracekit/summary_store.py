@@ -25,9 +25,15 @@ def _file(directory: str, module: str) -> str:
     return os.path.join(directory, module + _SUFFIX)
 
 
-def digest_of(text: str) -> str:
+def digest_of(content: bytes) -> str:
     """The digest stored in mypy's cache for a summary file's content."""
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return hashlib.sha256(content).hexdigest()[:16]
+
+
+def _read(path: str) -> bytes:
+    """A summary file's bytes (binary: a warm run reads one per module that has one)."""
+    with open(path, "rb") as f:
+        return f.read()
 
 
 class SummaryStore:
@@ -79,10 +85,10 @@ class SummaryStore:
         if not summary.functions:
             self._remove(summary.module)
             return NO_SUMMARY
-        text = summary.to_json()
+        content = summary.to_json().encode()
         if self.directory is not None:
-            self._write_if_changed(summary.module, text)
-        return digest_of(text)
+            self._write_if_changed(summary.module, content)
+        return digest_of(content)
 
     def withdraw(self, module: str) -> str:
         """A module with no summary (third-party, stub): remove any stale file."""
@@ -96,11 +102,10 @@ class SummaryStore:
         if path is None:
             return NO_SUMMARY
         try:
-            with open(path, encoding="utf-8") as f:
-                return digest_of(f.read())
+            return digest_of(_read(path))
         except FileNotFoundError:
             return NO_SUMMARY
-        except (OSError, UnicodeDecodeError):
+        except OSError:
             return "unreadable"
 
     def load(self, module: str) -> ModuleSummary | None:
@@ -111,8 +116,7 @@ class SummaryStore:
         if self.directory is None:
             return None
         try:
-            with open(_file(self.directory, module), encoding="utf-8") as f:
-                text = f.read()
+            text = _read(_file(self.directory, module)).decode()
         except (OSError, UnicodeDecodeError):
             return None
         from mypy_llmtracekit.summaries import ModuleSummary
@@ -126,23 +130,22 @@ class SummaryStore:
         """Drop a module's summary from memory (the daemon re-checked it)."""
         return self.memory.pop(module, None)
 
-    def _write_if_changed(self, module: str, text: str) -> None:
+    def _write_if_changed(self, module: str, content: bytes) -> None:
         """Write atomically (readers in other processes never see half a file)."""
         assert self.directory is not None
         path = self._listed_file(module)
         if path is not None:
             try:
-                with open(path, encoding="utf-8") as f:
-                    if f.read() == text:
-                        return
-            except (OSError, UnicodeDecodeError):
+                if _read(path) == content:
+                    return
+            except OSError:
                 pass
         path = _file(self.directory, module)
         temporary = f"{path}.{os.getpid()}.tmp"
         try:
             os.makedirs(self.directory, exist_ok=True)
-            with open(temporary, "w", encoding="utf-8") as f:
-                f.write(text)
+            with open(temporary, "wb") as f:
+                f.write(content)
             os.replace(temporary, path)
         except OSError:
             # Without the file, the digest check makes the module stale next time.
