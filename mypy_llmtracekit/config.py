@@ -19,6 +19,8 @@ allowed, and exit status 2 (the status mypy uses for usage errors).
 from __future__ import annotations
 
 import configparser
+import hashlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -67,9 +69,12 @@ class Settings(NamedTuple):
     # The setting INSERTs must take the account from: CURRENT_SETTING('<this>').
     sql_account_setting: str = "olly.account_id"
 
-    def fingerprint(self) -> dict[str, Any]:
-        """Return a JSON-ready view; mypy stores it in its cache to detect changes."""
-        return {name: _jsonable(value) for name, value in self._asdict().items()}
+    def fingerprint(self) -> str:
+        """A digest of every setting: mypy stores it with each module's cache, and a
+        change invalidates it. (A digest, not the settings themselves: mypy reads
+        this back from every module's cache entry on a warm run.)"""
+        view = {name: _jsonable(value) for name, value in self._asdict().items()}
+        return hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _jsonable(value: object) -> object:
