@@ -1,0 +1,51 @@
+"""The summary files beside mypy's cache: what is written, its digest, reading it back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mypy_llmtracekit.summaries import FunctionSummary, ModuleSummary
+from mypy_llmtracekit.summary_store import NO_SUMMARY, SummaryStore, digest_of
+
+
+def _summary(module: str, functions: int) -> ModuleSummary:
+    return ModuleSummary(
+        module,
+        {
+            f"{module}.f{i}": FunctionSummary(("time.sleep",), (f"{module}.g{i}",), (), ())
+            for i in range(functions)
+        },
+    )
+
+
+def test_a_file_larger_than_one_read_round_trips(tmp_path: Path) -> None:
+    """Files are read in 64 KiB chunks: a large module's summary comes back whole."""
+    summary = _summary("app.big", 2000)
+    writer = SummaryStore.for_cache(str(tmp_path))
+    digest = writer.publish(summary)
+    path = Path(writer.directory or "") / "app.big.json"
+    content = path.read_bytes()
+    assert len(content) > 1 << 16
+    assert digest == digest_of(content)
+
+    reader = SummaryStore.for_cache(str(tmp_path))
+    assert reader.file_digest("app.big") == digest
+    assert reader.load("app.big") == summary
+
+
+def test_a_changed_or_missing_file_changes_the_digest(tmp_path: Path) -> None:
+    store = SummaryStore.for_cache(str(tmp_path))
+    digest = store.publish(_summary("app.db", 3))
+    path = Path(store.directory or "") / "app.db.json"
+    path.write_bytes(path.read_bytes().replace(b"time.sleep", b"time.sleeq"))
+    assert SummaryStore.for_cache(str(tmp_path)).file_digest("app.db") != digest
+    path.unlink()
+    assert SummaryStore.for_cache(str(tmp_path)).file_digest("app.db") == NO_SUMMARY
+
+
+def test_an_empty_summary_has_no_file(tmp_path: Path) -> None:
+    store = SummaryStore.for_cache(str(tmp_path))
+    store.publish(_summary("app.db", 3))
+    assert store.publish(ModuleSummary("app.db", {})) == NO_SUMMARY
+    assert not (Path(store.directory or "") / "app.db.json").exists()
+    assert SummaryStore.for_cache(str(tmp_path)).file_digest("app.db") == NO_SUMMARY
