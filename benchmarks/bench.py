@@ -5,7 +5,9 @@ lines), with every default code on:
 
 * wall time, CPU time and peak memory (RSS) of plain and plugin runs alternating
   in ABBA order, ``--repeats`` pairs, cold cache (empty) then warm (unchanged tree);
-* instruction counts of the same runs under cachegrind (one run each: they repeat);
+* instruction counts of the same runs under cachegrind (one run each: they repeat),
+  and of a warm run with every ``ltk`` code disabled (the plugin's own warm cost,
+  without mypy printing its findings);
 * editor latencies on the small corpus: ``dmypy check`` after a
   one-line body edit, and ``mypy --follow-imports=silent FILE`` on a warm cache
   after the same edit (instructions, wall, CPU, peak memory).
@@ -86,6 +88,23 @@ def count_runs(corpus: Corpus, src: Path, work: Path, rows: list[Row]) -> None:
             jobs.append(instr.Job(tuple(command), src, out, bench_env()))
         for kind, count in zip(KINDS, instr.count_all(jobs)):
             row.instructions[kind] = count
+
+
+def quiet_warm_count(corpus: Corpus, src: Path, work: Path, plain_warm: Row) -> Row:
+    """Instructions of a warm run with every ``ltk`` code disabled, beside plain's warm run.
+
+    The plugin does all that a warm run asks of it (starting, checking each module's
+    cache entry and summary file), but mypy has none of its findings to print: the
+    difference from the warm row is mypy printing them (27k instructions a line)."""
+    config = work / "quiet.ini"
+    cache_dir = work / f"icache-{corpus.name}-quiet"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    run_mypy(src, corpus, config, cache_dir, cold=True)  # fills the cache
+    out = work / f"cg-{corpus.name}-warm-quiet.out"
+    job = instr.Job(tuple(mypy_command(corpus, config, cache_dir)), src, out, bench_env())
+    row = Row(corpus.name, "warm, every `ltk` code disabled (no finding to print)")
+    row.instructions = {"plain": plain_warm.instructions["plain"], "plugin": instr.count(job)}
+    return row
 
 
 def single_file(corpus: Corpus, src: Path, work: Path, repeats: int, counted: bool) -> Row:
@@ -189,7 +208,7 @@ def dmypy_count(corpus: Corpus, src: Path, work: Path, row: Row) -> None:
         row.instructions[kind] = (counts[kind, DMYPY_EDITS] - counts[kind, 0]) / DMYPY_EDITS
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT: Path = Path(__file__).resolve().parent.parent
 # Set in the environment of the re-run inside the benchmark's own venv.
 IN_VENV = "MYPY_LLMTRACEKIT_BENCH_VENV"
 
@@ -283,6 +302,8 @@ def main() -> int:
         save(args.out, head, rows, sizes)
         if counted:
             count_runs(corpus, src, work, corpus_rows)
+            if "warm" in caches:
+                rows.append(quiet_warm_count(corpus, src, work, corpus_rows[1]))
             save(args.out, head, rows, sizes)
 
     # The editor rows stay on the small corpus: a daemon counted under cachegrind

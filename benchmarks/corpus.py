@@ -67,6 +67,8 @@ BASE_CONFIG = (
     "no_site_packages = True\n"
 )
 PLUGIN_CONFIG: str = BASE_CONFIG + "plugins = mypy_llmtracekit\n"
+# The plugin with every code off: all of its work, no finding for mypy to print.
+QUIET_CONFIG: str = PLUGIN_CONFIG + "disable_error_code = ltk\n"
 CODE = re.compile(r"\[(ltk-[a-z-]+)\]$")
 CRASH_MARKERS = ("INTERNAL ERROR", "Traceback (most recent call last)", "[ltk-internal]")
 
@@ -109,6 +111,7 @@ def fetch(corpus: Corpus, workdir: Path) -> Path:
                 archive.extractall(src)
     (workdir / "plain.ini").write_text(BASE_CONFIG)
     (workdir / "plugin.ini").write_text(PLUGIN_CONFIG)
+    (workdir / "quiet.ini").write_text(QUIET_CONFIG)
     return src
 
 
