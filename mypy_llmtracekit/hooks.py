@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from mypy_llmtracekit.catalogue import BlockingApis
     from mypy_llmtracekit.rule import ModuleContext, Rule
     from mypy_llmtracekit.summaries import ModuleSummary
+    from mypy_llmtracekit.transaction_catalogue import TransactionApis
 
 # mypy.build.PRI_LOW: an import inside a function (ordered after the module's own).
 ANCHOR_PRIORITY = 20
@@ -100,6 +101,7 @@ class LlmTracekitPlugin(Plugin):
         _announce_identity(self._config_data)
         # The catalogue is loaded on the first module mypy checks (a warm run needs none).
         self._blocking_apis: BlockingApis | None = None
+        self._transaction_apis: TransactionApis | None = None
         # Names from the settings, resolved to mypy's full names once known.
         self._canonical: dict[str, str] = {}
         # Top-level packages of the modules in the build (recomputed as it grows).
@@ -250,6 +252,7 @@ class LlmTracekitPlugin(Plugin):
             options=options,
             settings=self.settings,
             blocking=blocking,
+            transactions=self._transactions(),
             obvious_calls=self._resolved(self.settings.obvious_calls),
             task_helpers=self._resolved(self.settings.background_task_helper),
             sql_classes=self._resolved((*DEFAULT_SQL_CLASSES, *self.settings.sql_classes)),
@@ -302,10 +305,8 @@ class LlmTracekitPlugin(Plugin):
             if not self._is_project(tree):
                 return None
             from mypy_llmtracekit.summary_builder import build_summary
-            from mypy_llmtracekit.transaction_catalogue import transaction_apis
 
-            io = transaction_apis(self.settings, self._modules or {})
-            summary = build_summary(tree, self._blocking(), io)
+            summary = build_summary(tree, self._blocking(), self._transactions())
             self._store.memory[module] = summary
             return summary
         return self._store.load(module)
@@ -390,6 +391,17 @@ class LlmTracekitPlugin(Plugin):
             )
         self._blocking_apis.refresh(self._loaded_packages())
         return self._blocking_apis
+
+    def _transactions(self) -> TransactionApis:
+        if self._transaction_apis is None:
+            from mypy_llmtracekit.transaction_catalogue import TransactionApis
+
+            settings = self.settings
+            self._transaction_apis = TransactionApis(
+                settings.transaction_io_extra, settings.transaction_io_exempt
+            )
+        self._transaction_apis.refresh(self._loaded_packages(), self._modules or {})
+        return self._transaction_apis
 
     def _lookup(self, fullname: str) -> SymbolNode | None:
         symbol = self.lookup_fully_qualified(fullname)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from mypy_llmtracekit.catalogue import BlockingApis
     from mypy_llmtracekit.config import Settings
     from mypy_llmtracekit.summaries import ModuleSummary
+    from mypy_llmtracekit.transaction_catalogue import TransactionApis
 
 CATEGORY = "mypy-llmtracekit"
 
@@ -97,6 +98,7 @@ class ModuleContext:
         options: Options,
         settings: Settings,
         blocking: BlockingApis,
+        transactions: TransactionApis,
         obvious_calls: frozenset[str],
         task_helpers: frozenset[str],
         sql_classes: frozenset[str],
@@ -109,6 +111,8 @@ class ModuleContext:
         self.options = options
         self.settings = settings
         self.blocking = blocking
+        # The transaction-opener and external-I/O catalogue, resolved.
+        self.transactions = transactions
         # Full names of the calls configured in ``obvious_calls``, resolved.
         self.obvious_calls = obvious_calls
         # Full names of the configured background-task helpers, resolved.

@@ -15,14 +15,13 @@ that function's calls (``callees.external_io``, for the summaries).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from mypy.lookup import lookup_fully_qualified
 from mypy.nodes import FUNC_NO_INFO, Decorator, FuncBase, MypyFile, SymbolNode, TypeInfo
 
 from mypy_llmtracekit import data_files
-from mypy_llmtracekit.config import Settings
 from mypy_llmtracekit.names import PendingNames
 
 
@@ -112,8 +111,12 @@ class TransactionApis:
         self.pending.add("extra", self.extra)
         self.pending.add("exempt", self.exempt)
 
-    def refresh(self, modules: dict[str, MypyFile]) -> None:
-        """Resolve the names whose library mypy has loaded since the last call."""
+    def refresh(self, loaded: Container[str], modules: dict[str, MypyFile]) -> None:
+        """Resolve the names whose library mypy has loaded since the last call.
+
+        ``loaded``: the top-level packages of the modules in the build (under ``-n``
+        a worker may hold ``sqlalchemy.orm`` before ``sqlalchemy``), as for the
+        blocking catalogue."""
 
         def found(kind: str, name: str) -> bool:
             node = resolve(name, modules)
@@ -122,7 +125,7 @@ class TransactionApis:
             self._add(kind, name, node)
             return True
 
-        self.pending.resolve_loaded(modules, found)
+        self.pending.resolve_loaded(loaded, found)
 
     def _add(self, kind: str, name: str, node: SymbolNode) -> None:
         data = builtin_data()
@@ -250,22 +253,6 @@ def opens_transaction(
 
 
 CONFIGURED_OPENERS = frozenset({"transaction", "begin", "begin_nested"})
-
-# One resolved catalogue per settings: names resolve once per process.
-_APIS: dict[Settings, TransactionApis] = {}
-
-
-def transaction_apis(settings: Settings, modules: dict[str, MypyFile]) -> TransactionApis:
-    """The resolved catalogue for ``settings``, with every library in ``modules`` resolved."""
-    apis = _APIS.get(settings)
-    if apis is None:
-        apis = _APIS[settings] = TransactionApis(
-            settings.transaction_io_extra, settings.transaction_io_exempt
-        )
-    if apis.pending:
-        apis.refresh(modules)
-    return apis
-
 
 def resolve_all(names: Iterable[str], modules: dict[str, MypyFile]) -> frozenset[str]:
     """The full names of those ``names`` whose library is in the build."""

@@ -9,14 +9,13 @@ from mypy.nodes import MypyFile
 from mypy.plugin import Plugin
 
 from mypy_llmtracekit.hooks import LlmTracekitPlugin
-from mypy_llmtracekit.transaction_catalogue import transaction_apis
 
 
 class TransactionProbe(LlmTracekitPlugin):
     def get_additional_indirect_deps(self, file: MypyFile) -> set[str]:
         result = super().get_additional_indirect_deps(file)
-        if file.fullname == "main" and self._modules is not None:
-            apis = transaction_apis(self.settings, self._modules)
+        if file.fullname == "main":
+            apis = self._transactions()
             pending = sorted(apis.pending.names())
             Path("pending.json").write_text(json.dumps(pending))
         return result

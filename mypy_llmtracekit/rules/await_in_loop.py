@@ -126,7 +126,6 @@ from mypy_llmtracekit.transaction_catalogue import (
     TransactionApis,
     opens_transaction,
     resolve_all,
-    transaction_apis,
 )
 from mypy_llmtracekit.walker import own_nodes
 
@@ -461,7 +460,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
     )
     wrappers = resolve_all(WRAPPERS, ctx.modules)
     sleeps = resolve_all(SLEEPS, ctx.modules)
-    apis = transaction_apis(ctx.settings, ctx.modules)
+    apis = ctx.transactions
     shared = _shared_names(func, found)
     in_transaction: set[int] = set()
     for stmt in found:

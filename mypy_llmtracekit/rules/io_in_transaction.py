@@ -110,7 +110,6 @@ from mypy_llmtracekit.transaction_catalogue import (
     TransactionApis,
     external_io_api,
     opens_transaction,
-    transaction_apis,
 )
 from mypy_llmtracekit.walker import own_nodes
 
@@ -214,7 +213,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
     withs = [s for s in statements(func.body.body) if isinstance(s, WithStmt)]
     if not withs:
         return
-    apis = transaction_apis(ctx.settings, ctx.modules)
+    apis = ctx.transactions
     seen: set[int] = set()
     # Outer statements come first: a nested transaction's calls are already seen.
     for stmt in withs:
