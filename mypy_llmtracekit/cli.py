@@ -14,8 +14,10 @@ Pages come from the rule modules' docstrings, so code and docs cannot drift.
 from __future__ import annotations
 
 import argparse
+import ast
 import difflib
 import importlib
+import importlib.resources
 import json
 import os
 import re
@@ -132,10 +134,23 @@ def default_of(rule: Rule) -> str:
 def entries() -> list[Entry]:
     """Every code a run can report, in the order of the documentation."""
     found = [
-        Entry(rule.name, default_of(rule), rule.summary, rule.doc, SETTINGS.get(rule.name, ()))
+        Entry(
+            rule.name, default_of(rule), rule.summary, rule_doc(rule), SETTINGS.get(rule.name, ())
+        )
         for rule in RULES
     ]
     return [*found, Entry(INTERNAL_CODE, "on", INTERNAL_SUMMARY, INTERNAL_DOC)]
+
+
+def rule_doc(rule: Rule) -> str:
+    """A rule's documentation: its module's docstring, read from the module's source.
+
+    Not ``__doc__``: a module compiled with mypyc has none (the wheel ships each
+    compiled module's source beside it).
+    """
+    package, _, name = rule.module.rpartition(".")
+    source = importlib.resources.files(package).joinpath(f"{name}.py").read_text("utf-8")
+    return ast.get_docstring(ast.parse(source), clean=False) or ""
 
 
 def pages() -> dict[str, Entry]:

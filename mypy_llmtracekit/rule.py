@@ -1,9 +1,10 @@
 """What a rule is, and what it is given when mypy has finished checking a module.
 
 A rule is a :class:`Rule` value in its own module under ``rules/``: an error
-code, a one-line summary, its documentation (the module docstring) and one
-handler per kind of node it wants to see. The walker (``walker.py``) visits each
-checked module once and calls the handlers of the enabled rules.
+code, a one-line summary, the name of its module (whose docstring is its
+documentation) and one handler per kind of node it wants to see. The walker
+(``walker.py``) visits each checked module once and calls the handlers of the
+enabled rules.
 """
 
 from __future__ import annotations
@@ -177,7 +178,8 @@ class Rule(NamedTuple):
 
     code: ErrorCode
     summary: str
-    doc: str
+    # The rule's module: its docstring is the rule's page (``cli.rule_doc``).
+    module: str
     on_assignment: AssignmentHandler | None = None
     on_call: CallHandler | None = None
     on_function: FunctionHandler | None = None

@@ -473,9 +473,9 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
             _check_loop(ctx, loop, kinds, wrappers, sleeps, shared)
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="Independent awaits one after another in a for loop; gather overlaps them (opt-in)",
-    doc=__doc__ or "",
+    module=__name__,
     on_function=_check_function,
 )

@@ -94,10 +94,10 @@ def _check_statement(ctx: ModuleContext, stmt: ExpressionStmt, scope: Scope) -> 
     )
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="Task from create_task/ensure_future discarded, or created outside the helper",
-    doc=__doc__ or "",
+    module=__name__,
     on_call=_check_call,
     on_expression_stmt=_check_statement,
 )

@@ -319,10 +319,10 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
             )
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="Blocking (synchronous I/O) API called directly in an async def",
-    doc=__doc__ or "",
+    module=__name__,
     on_call=_check_call,
     on_function=_check_function,
 )

@@ -129,10 +129,10 @@ def _finish(ctx: ModuleContext) -> None:
     ctx.chain_modules |= used
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="Async def calls a project sync function that blocks, through any chain of modules",
-    doc=__doc__ or "",
+    module=__name__,
     on_call=_check_call,
     on_module_end=_finish,
 )

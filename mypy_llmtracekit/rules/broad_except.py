@@ -113,9 +113,9 @@ def _check_try(ctx: ModuleContext, stmt: TryStmt, scope: Scope) -> None:
             ctx.report_at(CODE, message, _bare_except_line(stmt, index))
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="except Exception/BaseException (resolved through aliases and tuples) that swallows",
-    doc=__doc__ or "",
+    module=__name__,
     on_try=_check_try,
 )

@@ -72,10 +72,10 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
         _report(ctx, found)
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="Explicit Any among a Callable's parameter types (opt-in)",
-    doc=__doc__ or "",
+    module=__name__,
     on_function=_check_function,
     on_assignment=_check_assignment,
 )

@@ -259,10 +259,10 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
         ctx.report(CODE, CAST_MESSAGE, call.args[0])
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="Callable[..., R] or bare Callable written in checked code; use a ParamSpec",
-    doc=__doc__ or "",
+    module=__name__,
     on_function=_check_function,
     on_assignment=_check_assignment,
     on_type_alias=_check_type_alias,

@@ -231,10 +231,10 @@ def _finish(ctx: ModuleContext) -> None:
     ctx.chain_modules |= used
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="External I/O (HTTP, S3, LLM SDKs, brokers, e-mail) while a DB transaction is open",
-    doc=__doc__ or "",
+    module=__name__,
     on_function=_check_function,
     on_module_end=_finish,
 )

@@ -79,9 +79,9 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
         ctx.report(CODE, _message(func, arg), arg)
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="Parameter without annotation (a method's first parameter exempt)",
-    doc=__doc__ or "",
+    module=__name__,
     on_function=_check_function,
 )

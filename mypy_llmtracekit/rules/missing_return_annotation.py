@@ -210,9 +210,9 @@ def _check_generator(ctx: ModuleContext, func: FuncDef) -> None:
     ctx.report_definition(CODE, f"{head}; annotate it: -> {text}{add}", func)
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="Function that returns a value (or yields) without a return annotation",
-    doc=__doc__ or "",
+    module=__name__,
     on_function=_check_function,
 )

@@ -238,9 +238,9 @@ def _check_class(ctx: ModuleContext, cdef: ClassDef, scope: Scope) -> None:
     )
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="Class used only as a namespace (no state, only static/class methods and constants)",
-    doc=__doc__ or "",
+    module=__name__,
     on_class=_check_class,
 )

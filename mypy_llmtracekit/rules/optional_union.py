@@ -111,10 +111,10 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
         _report(ctx, found, better)
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="Optional[X] / Union[X, Y] where X | None / X | Y is meant (opt-in)",
-    doc=__doc__ or "",
+    module=__name__,
     on_function=_check_function,
     on_assignment=_check_assignment,
 )

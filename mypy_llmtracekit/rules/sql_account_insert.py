@@ -91,9 +91,9 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
         return
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="INSERT sent through a DB connection without CURRENT_SETTING('olly.account_id')",
-    doc=__doc__ or "",
+    module=__name__,
     on_call=_check_call,
 )

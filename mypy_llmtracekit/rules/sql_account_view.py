@@ -72,9 +72,9 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
     )
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="SELECT sent through a DB connection reads a table instead of an account_* view",
-    doc=__doc__ or "",
+    module=__name__,
     on_call=_check_call,
 )

@@ -111,10 +111,10 @@ def _check_type_alias(ctx: ModuleContext, stmt: TypeAliasStmt, scope: Scope) -> 
         ctx.report(CODE, _alias_message(stmt.name.name), stmt.name)
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="Type alias not in PascalCase, or Final module constant not in UPPER_SNAKE_CASE",
-    doc=__doc__ or "",
+    module=__name__,
     on_assignment=_check_assignment,
     on_type_alias=_check_type_alias,
 )

@@ -130,9 +130,9 @@ def _judge(
     ctx.report(CODE, variable_message(head, target, spelled), where)
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="Class attribute or self.x assignment without annotation whose type is not obvious",
-    doc=__doc__ or "",
+    module=__name__,
     on_assignment=_check_assignment,
 )

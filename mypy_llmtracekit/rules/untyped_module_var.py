@@ -112,9 +112,9 @@ def _message(ctx: ModuleContext, name: str, var: Var, value: Expression, final: 
     return variable_message(head, name, spelled, final=final)
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code=CODE,
     summary="Module-level variable without annotation whose type is not obvious from its line",
-    doc=__doc__ or "",
+    module=__name__,
     on_assignment=_check_assignment,
 )
