@@ -1,0 +1,67 @@
+"""The project's build backend: setuptools', and mypy when a compiled wheel is asked for.
+
+``MYPY_LLMTRACEKIT_COMPILE=1 python -m build --wheel`` compiles the modules a
+type-checking run executes with mypyc (see ``setup.py``); mypyc comes with mypy,
+so such a build asks for the package's own requirements. Without the variable the
+build is setuptools' own and the wheel is pure Python.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+
+from setuptools import build_meta
+from setuptools.build_meta import *  # noqa: F403 (the PEP 517 hooks)
+
+COMPILE_VARIABLE = "MYPY_LLMTRACEKIT_COMPILE"
+
+
+def compile_requested() -> bool:
+    """Whether this build compiles the plugin with mypyc."""
+    return os.environ.get(COMPILE_VARIABLE, "") == "1"
+
+
+def runtime_requirements() -> list[str]:
+    """The package's own requirements (``pyproject.toml``): mypyc, which comes with
+    mypy, type-checks the modules against what they import."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    with open("pyproject.toml", "rb") as f:
+        dependencies: list[str] = tomllib.load(f)["project"]["dependencies"]
+    return dependencies
+
+
+def _requires(
+    discover: Callable[[dict[str, str | list[str]] | None], list[str]],
+    config_settings: dict[str, str | list[str]] | None,
+) -> list[str]:
+    """setuptools' requirements, and the package's (mypy brings mypyc) when it is compiled.
+
+    setuptools finds its requirements by running ``setup.py``, which would import
+    mypyc before it is installed: it runs as for a pure-Python build.
+    """
+    compiled = os.environ.pop(COMPILE_VARIABLE, None)
+    try:
+        requires = list(discover(config_settings))
+    finally:
+        if compiled is not None:
+            os.environ[COMPILE_VARIABLE] = compiled
+    return [*requires, *runtime_requirements()] if compile_requested() else requires
+
+
+def get_requires_for_build_wheel(
+    config_settings: dict[str, str | list[str]] | None = None,
+) -> list[str]:
+    """The requirements to build a wheel (see ``_requires``)."""
+    return _requires(build_meta.get_requires_for_build_wheel, config_settings)
+
+
+def get_requires_for_build_editable(
+    config_settings: dict[str, str | list[str]] | None = None,
+) -> list[str]:
+    """The requirements of an editable install, which compiles too when asked."""
+    return _requires(build_meta.get_requires_for_build_editable, config_settings)

@@ -1,0 +1,93 @@
+"""The plugin a run imports is the build it expects: compiled with mypyc, or pure Python.
+
+CI's compiled job installs the wheel ``MYPY_LLMTRACEKIT_COMPILE=1`` builds and
+sets ``MYPY_LLMTRACEKIT_EXPECT_COMPILED=1``: there every module ``setup.py``
+compiles must be an extension module, in the test process and in a mypy started
+elsewhere. Every other run expects sources: an extension module left in a
+checkout (``setup.py build_ext --inplace``) is imported before the ``.py`` file
+beside it, and every edit of that module would go unseen.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.machinery
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPECT_COMPILED = os.environ.get("MYPY_LLMTRACEKIT_EXPECT_COMPILED", "") == "1"
+
+
+def interpreted() -> set[str]:
+    """``setup.py``'s ``INTERPRETED``: the files a compiled wheel leaves as Python."""
+    tree = ast.parse((ROOT / "setup.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "INTERPRETED":
+            names: set[str] = ast.literal_eval(node.value)
+            return names
+    raise AssertionError("setup.py has no INTERPRETED")
+
+
+def compiled_modules() -> list[str]:
+    """The dotted names of the modules a compiled wheel compiles."""
+    package = ROOT / "mypy_llmtracekit"
+    files = sorted(package.glob("*.py")) + sorted((package / "rules").glob("*.py"))
+    skip = interpreted()
+    return [
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for path in files
+        if path.name not in skip
+    ]
+
+
+def is_extension(path: str) -> bool:
+    return path.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+
+
+def test_the_checking_modules_are_compiled_only_when_expected() -> None:
+    modules = compiled_modules()
+    assert "mypy_llmtracekit.walker" in modules
+    assert "mypy_llmtracekit.hooks" not in modules
+    wrong = [
+        (name, origin)
+        for name in modules
+        if is_extension(origin := importlib.import_module(name).__file__ or "") != EXPECT_COMPILED
+    ]
+    assert wrong == [], f"expected compiled={EXPECT_COMPILED}"
+
+
+def test_a_mypy_run_elsewhere_imports_the_same_build(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import mypy_llmtracekit.walker as w; print(w.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert is_extension(done.stdout.strip()) == EXPECT_COMPILED, done.stdout
+
+
+@pytest.mark.parametrize("compile_it", ["", "1"])
+def test_the_build_backend_asks_for_the_packages_requirements_to_compile(
+    compile_it: str,
+) -> None:
+    """A compiled wheel needs mypy (mypyc) and what the modules import in the build
+    environment; finding that out must not import mypyc."""
+    probe = (
+        "import sys; sys.path.insert(0, 'build_backend'); import mypy_llmtracekit_build as b;"
+        "print('\\n'.join(b.get_requires_for_build_wheel())); print('mypyc' in sys.modules)"
+    )
+    env = {**os.environ, "MYPY_LLMTRACEKIT_COMPILE": compile_it}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    *requires, mypyc_imported = done.stdout.splitlines()
+    assert mypyc_imported == "False"
+    wanted = [r for r in requires if r.startswith(("mypy>", "sqlglot"))]
+    assert len(wanted) == (2 if compile_it else 0), requires
