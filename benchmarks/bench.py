@@ -20,11 +20,13 @@ table (the README takes it verbatim) and writes it with the raw figures to
 The plugin measured is a wheel of this checkout, installed in the benchmark's own
 venv (``--out``/venv, beside the same mypy): what users run. ``--here`` measures
 whatever this interpreter imports instead (an editable install hashes the plugin's
-sources on every run, which a wheel does not).
+sources on every run, which a wheel does not). ``--compiled`` measures the wheel
+compiled with mypyc (``MYPY_LLMTRACEKIT_COMPILE=1``), in a venv of its own.
 
     python benchmarks/bench.py            # small + full, 15-20 minutes on a quiet machine
     python benchmarks/bench.py --quick    # small only
     python benchmarks/bench.py --scale    # also 369k lines, cold
+    python benchmarks/bench.py --compiled # the mypyc-compiled wheel (about a minute to build)
 """
 
 from __future__ import annotations
@@ -211,37 +213,44 @@ def dmypy_count(corpus: Corpus, src: Path, work: Path, row: Row) -> None:
 ROOT: Path = Path(__file__).resolve().parent.parent
 # Set in the environment of the re-run inside the benchmark's own venv.
 IN_VENV = "MYPY_LLMTRACEKIT_BENCH_VENV"
+# The build backend compiles the wheel with mypyc when this is "1" (setup.py).
+COMPILE = "MYPY_LLMTRACEKIT_COMPILE"
 
 
-def run_as_installed(out: Path) -> None:
+def run_as_installed(out: Path, compiled: bool) -> None:
     """Re-run this script in a venv holding the plugin as users install it.
 
     A wheel built from this checkout, beside the mypy in use: a wheel install has
     its ``.pyc`` files, the start-up hook and the RECORD file the plugin's code
     fingerprint is read from (an editable install hashes the sources instead, 16M
     instructions a run). The venv is kept in ``out`` and the plugin reinstalled
-    each time.
+    each time; the compiled wheel has a venv of its own.
     """
-    venv = out / "venv"
+    venv = out / ("venv-compiled" if compiled else "venv")
     python = venv / "bin" / "python"
     pip = [str(python), "-m", "pip", "install", "-q"]
+    build_env = {**os.environ, COMPILE: "1" if compiled else ""}
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([*pip, f"mypy=={mypy.version.__version__}", str(ROOT)], check=True)
-    subprocess.run([*pip, "--force-reinstall", "--no-deps", str(ROOT)], check=True)
+        subprocess.run(
+            [*pip, f"mypy=={mypy.version.__version__}", str(ROOT)], check=True, env=build_env
+        )
+    subprocess.run([*pip, "--force-reinstall", "--no-deps", str(ROOT)], check=True, env=build_env)
     env = {**os.environ, IN_VENV: str(venv)}
     print(f"re-running in {venv} (the plugin installed from a wheel)", file=sys.stderr)
     os.execve(python, [str(python), __file__, *sys.argv[1:]], env)
 
 
 def save(out: Path, head: str, rows: list[Row], sizes: list[Size]) -> str:
-    """Write the tables and raw figures so far (a long run can be read before it ends)."""
+    """Write the tables and raw figures so far (a long run can be read before it ends):
+    ``bench.md`` and ``bench.json``, or ``bench-compiled.*`` for the compiled wheel."""
+    stem = "bench-compiled" if "compiled with mypyc" in head else "bench"
     linearity = linearity_table(sizes, rows)
     text = f"{head}\n\n{results_table(rows)}\n\nLinearity (cold runs):\n\n{linearity}\n"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "bench.md").write_text(text)
+    (out / f"{stem}.md").write_text(text)
     figures = {"rows": [asdict(r) for r in rows], "sizes": [asdict(s) for s in sizes]}
-    (out / "bench.json").write_text(json.dumps(figures, indent=1) + "\n")
+    (out / f"{stem}.json").write_text(json.dumps(figures, indent=1) + "\n")
     return text
 
 
@@ -260,9 +269,12 @@ def main() -> int:
         help="measure the plugin this interpreter imports (e.g. an editable install) "
         "instead of a wheel of this checkout in the benchmark's own venv",
     )
+    parser.add_argument(
+        "--compiled", action="store_true", help="the wheel compiled with mypyc (a venv of its own)"
+    )
     args = parser.parse_args()
     if not args.here and IN_VENV not in os.environ:
-        run_as_installed(args.out.resolve())
+        run_as_installed(args.out.resolve(), args.compiled)
     repeats = args.repeats or (3 if args.quick else 5)
     counted = not args.no_instructions
     if counted and not instr.available():
@@ -277,6 +289,8 @@ def main() -> int:
     package_dir = Path(spec.origin).parent
     compileall.compile_dir(str(package_dir), quiet=1)  # as a wheel install does
     installed = "a wheel of" if IN_VENV in os.environ else "imported from"
+    if any(package_dir.glob("walker.*.so")):
+        installed = f"compiled with mypyc, {installed}"
     head = (
         f"Machine: {machine(mypy.version.__version__)}; plugin {installed} "
         f"{plugin_revision(ROOT)} (`{package_dir}`); {datetime.date.today()}; "
