@@ -1,4 +1,5 @@
-"""Local runs of the CI matrix: ``nox -s tests`` (every Python x supported mypy).
+"""Local runs of the CI matrix: ``nox -s tests`` (every Python x supported mypy), and
+``nox -s compiled`` (the mypyc-compiled wheel on every Python).
 
 ``.ci/run`` is what CI runs; these sessions cover the same ground one job at a time.
 """
@@ -21,3 +22,16 @@ def tests(session: nox.Session, mypy: str) -> None:
     session.install(f"mypy=={mypy}")
     session.run("pytest", "-q", "-n", "2", *session.posargs)
     session.run("mypy")
+
+
+@nox.session(python=PYTHONS)
+def compiled(session: nox.Session) -> None:
+    """The whole suite on the wheel compiled with mypyc, installed (not editable).
+
+    The venv's ``pytest`` does not put the checkout on ``sys.path``:
+    ``tests/test_compiled.py`` checks that the compiled modules are the ones imported.
+    """
+    session.install(".[test]", env={"MYPY_LLMTRACEKIT_COMPILE": "1"})
+    session.run(
+        "pytest", "-q", "-n", "2", *session.posargs, env={"MYPY_LLMTRACEKIT_EXPECT_COMPILED": "1"}
+    )
