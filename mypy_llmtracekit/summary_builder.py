@@ -99,42 +99,59 @@ def _on_blocking_result(call: CallExpr, types: DeclaredTypes, apis: BlockingApis
 
 
 def _functions(statements: list[Statement]) -> Iterator[FuncDef]:
-    """Every function defined at any depth under ``statements``."""
+    """Every function defined at any depth under ``statements``, in source order
+    (a function before the functions nested in it)."""
+    # Hot (every statement of every function is looked at): one test of the node's
+    # exact class (mypy's statement classes have no subclasses).
     stack: list[Node] = list(reversed(statements))
     while stack:
         node = stack.pop()
-        if isinstance(node, FuncDef):
+        kind = type(node)
+        if kind is FuncDef:
+            assert isinstance(node, FuncDef)
             yield node
             stack.extend(reversed(node.body.body))
-        elif isinstance(node, Decorator):
+        elif kind is Decorator:
+            assert isinstance(node, Decorator)
             stack.append(node.func)
-        elif isinstance(node, OverloadedFuncDef):
+        elif kind is OverloadedFuncDef:
+            assert isinstance(node, OverloadedFuncDef)
             if node.impl is not None:
                 stack.append(node.impl)
-        elif isinstance(node, ClassDef):
+        elif kind is ClassDef:
+            assert isinstance(node, ClassDef)
             stack.extend(reversed(node.defs.body))
-        elif isinstance(node, Block):
+        elif kind is Block:
+            assert isinstance(node, Block)
             stack.extend(reversed(node.body))
-        elif isinstance(node, _COMPOUND):
-            stack.extend(reversed(list(_statement_blocks(node))))
+        elif kind in _COMPOUND:
+            stack.extend(reversed(_statement_blocks(node)))
 
 
 # The statements that hold blocks (the others hold no function definition).
-_COMPOUND: tuple[type[Statement], ...] = (WhileStmt, ForStmt, IfStmt, TryStmt, WithStmt, MatchStmt)
+_COMPOUND: frozenset[type[Node]] = frozenset(
+    (WhileStmt, ForStmt, IfStmt, TryStmt, WithStmt, MatchStmt)
+)
 
 
-def _statement_blocks(node: Node) -> Iterator[Block]:
-    """The blocks of a compound statement (if/while/for/with/try/match)."""
-    for attribute in ("body", "else_body", "finally_body"):
-        value = getattr(node, attribute, None)
-        if isinstance(value, Block):
-            if not value.is_unreachable:
-                yield value
-        elif isinstance(value, list):
-            yield from (b for b in value if isinstance(b, Block) and not b.is_unreachable)
-    handlers = getattr(node, "handlers", None)
-    if isinstance(handlers, list):
-        yield from (b for b in handlers if isinstance(b, Block))
-    bodies = getattr(node, "bodies", None)
-    if isinstance(bodies, list):
-        yield from (b for b in bodies if isinstance(b, Block))
+def _statement_blocks(node: Node) -> list[Block]:
+    """The blocks of a compound statement (if/while/for/with/try/match): its
+    reachable bodies, then ``else`` and ``finally``, then every handler and case."""
+    found: list[Block] = []
+    if isinstance(node, IfStmt):
+        found += [b for b in node.body if not b.is_unreachable]
+    elif isinstance(node, (WhileStmt, ForStmt, TryStmt, WithStmt)):
+        _add_reachable(found, node.body)
+    if isinstance(node, (WhileStmt, ForStmt, IfStmt, TryStmt)):
+        _add_reachable(found, node.else_body)
+    if isinstance(node, TryStmt):
+        _add_reachable(found, node.finally_body)
+        found += node.handlers
+    elif isinstance(node, MatchStmt):
+        found += node.bodies
+    return found
+
+
+def _add_reachable(found: list[Block], block: Block | None) -> None:
+    if block is not None and not block.is_unreachable:
+        found.append(block)
