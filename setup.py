@@ -14,6 +14,7 @@ ships every module's source, which the pure-Python fallback and the rule pages
 from __future__ import annotations
 
 import glob
+import importlib.machinery
 import importlib.util
 import os
 from types import ModuleType
@@ -40,8 +41,15 @@ def compiled_modules() -> list[str]:
     return [path for path in found if os.path.basename(path) not in INTERPRETED]
 
 
+# What the plugin imports when mypy loads it, and all a warm run needs: compiled as
+# a library of their own, so that a run with nothing to check does not load the
+# rules' library (tests/test_compiled.py checks that it is not loaded).
+START_GROUP = {"supported.py", "compat.py", "config.py", "summary_store.py"}
+
+
 def ext_modules() -> list[Extension]:
-    """mypyc's extensions when ``MYPY_LLMTRACEKIT_COMPILE=1``, none otherwise.
+    """mypyc's extensions when ``MYPY_LLMTRACEKIT_COMPILE=1``, none otherwise: two
+    libraries, ``ltk_start`` (``START_GROUP``) and ``ltk_check`` (the rest).
 
     mypy runs on the modules without any configuration file: ``pyproject.toml``'s
     turns on this plugin, which a build does not need.
@@ -50,7 +58,11 @@ def ext_modules() -> list[Extension]:
         return []
     from mypyc.build import mypycify
 
-    return mypycify(["--config-file=", *compiled_modules()], opt_level="3")
+    modules = compiled_modules()
+    start = [path for path in modules if os.path.basename(path) in START_GROUP]
+    check = [path for path in modules if path not in start]
+    groups = [(start, "ltk_start"), (check, "ltk_check")]
+    return mypycify(["--config-file=", *modules], opt_level="3", separate=groups)
 
 
 def _data_files_module() -> ModuleType:
@@ -72,11 +84,24 @@ def _data_and_twins(build_lib: str) -> list[tuple[str, str]]:
     ]
 
 
+def _remove_extensions(build_lib: str) -> None:
+    """Delete the compiled modules an earlier build left in ``build_lib``: setuptools
+    reuses that directory, and a wheel would ship them (an extension module of a
+    module that is now interpreted, or built without ``MYPY_LLMTRACEKIT_COMPILE``,
+    would be imported instead of its source)."""
+    for folder, _, files in os.walk(build_lib):
+        for name in files:
+            if name.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+                os.remove(os.path.join(folder, name))
+
+
 class BuildPyWithPth(build_py):
     """``build_py`` that also copies the start-up .pth into the wheel's root and writes
-    the data files' JSON twins."""
+    the data files' JSON twins; it runs before ``build_ext`` and clears the
+    extensions of earlier builds."""
 
     def run(self) -> None:
+        _remove_extensions(self.build_lib)
         super().run()
         self.copy_file(PTH, os.path.join(self.build_lib, PTH), preserve_mode=False)
         data_files = _data_files_module()

@@ -60,6 +60,10 @@ def test_the_checking_modules_are_compiled_only_when_expected() -> None:
         if is_extension(origin := importlib.import_module(name).__file__ or "") != EXPECT_COMPILED
     ]
     assert wrong == [], f"expected compiled={EXPECT_COMPILED}"
+    # And never the interpreted ones (a stale extension in a build directory once
+    # could have been shipped beside them).
+    for name in ("mypy_llmtracekit", "mypy_llmtracekit.hooks", "mypy_llmtracekit.cli"):
+        assert not is_extension(importlib.import_module(name).__file__ or ""), name
 
 
 def test_a_mypy_run_elsewhere_imports_the_same_build(tmp_path: Path) -> None:
@@ -91,3 +95,31 @@ def test_the_build_backend_asks_for_the_packages_requirements_to_compile(
     assert mypyc_imported == "False"
     wanted = [r for r in requires if r.startswith(("mypy>", "sqlglot"))]
     assert len(wanted) == (2 if compile_it else 0), requires
+
+
+WARM_PROBE = """
+import sys
+from mypy import api
+out, err, status = api.run(["--cache-dir", ".cache", "--no-error-summary", "app.py"])
+assert status == 1 and "ltk-untyped-module-var" in out, out + err
+print("ltk_check__mypyc" in sys.modules)
+"""
+
+
+def test_a_warm_run_does_not_load_the_rules_library(tmp_path: Path) -> None:
+    """A compiled wheel is two libraries (setup.py's ``START_GROUP``): a run that
+    finds every module in mypy's cache loads only the small one; a cold run loads
+    the rules' too (which shows the probe names the right library)."""
+    (tmp_path / "mypy.ini").write_text("[mypy]\nplugins = mypy_llmtracekit\n")
+    (tmp_path / "app.py").write_text("import os\n\nHOME = os.environ.get('HOME')\n")
+    loaded = [
+        subprocess.run(
+            [sys.executable, "-c", WARM_PROBE],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for _ in ("cold", "warm")
+    ]
+    assert loaded == [str(EXPECT_COMPILED), "False"]
