@@ -3,7 +3,8 @@
 ``MYPY_LLMTRACEKIT_COMPILE=1 python -m build --wheel`` compiles the modules a
 type-checking run executes with mypyc (see ``setup.py``); mypyc comes with mypy,
 so such a build asks for the package's own requirements. Without the variable the
-build is setuptools' own and the wheel is pure Python.
+build is setuptools' own and the wheel is pure Python. An editable install is
+never compiled (it is refused with the variable set).
 """
 
 from __future__ import annotations
@@ -60,8 +61,17 @@ def get_requires_for_build_wheel(
     return _requires(build_meta.get_requires_for_build_wheel, config_settings)
 
 
-def get_requires_for_build_editable(
+def build_editable(
+    wheel_directory: str,
     config_settings: dict[str, str | list[str]] | None = None,
-) -> list[str]:
-    """The requirements of an editable install, which compiles too when asked."""
-    return _requires(build_meta.get_requires_for_build_editable, config_settings)
+    metadata_directory: str | None = None,
+) -> str:
+    """setuptools' editable install; refused when asked to compile: the compiled
+    modules would be imported instead of the sources being edited."""
+    if compile_requested():
+        raise RuntimeError(
+            f"{COMPILE_VARIABLE}=1 with an editable install: the compiled modules would "
+            "shadow the sources you edit. Install a wheel (pip install .) to compile."
+        )
+    path: str = build_meta.build_editable(wheel_directory, config_settings, metadata_directory)
+    return path

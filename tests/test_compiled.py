@@ -97,6 +97,19 @@ def test_the_build_backend_asks_for_the_packages_requirements_to_compile(
     assert len(wanted) == (2 if compile_it else 0), requires
 
 
+def test_the_build_backend_refuses_a_compiled_editable_install(tmp_path: Path) -> None:
+    probe = (
+        "import sys; sys.path.insert(0, 'build_backend'); import mypy_llmtracekit_build as b;"
+        f"b.build_editable({str(tmp_path)!r})"
+    )
+    env = {**os.environ, "MYPY_LLMTRACEKIT_COMPILE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert "would shadow the sources you edit" in done.stderr
+
+
 WARM_PROBE = """
 import sys
 from mypy import api
