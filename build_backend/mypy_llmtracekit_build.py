@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from setuptools import build_meta
 from setuptools.build_meta import *  # noqa: F403 (the PEP 517 hooks)
@@ -36,21 +37,26 @@ def runtime_requirements() -> list[str]:
     return dependencies
 
 
+@contextmanager
+def _without_compiling() -> Iterator[None]:
+    """Run a hook that only reads ``setup.py``'s declarations (requirements, metadata)
+    as for a pure-Python build: with the variable set, ``setup.py`` would run mypyc
+    over every module (before mypyc is installed, when finding the requirements)."""
+    compiled = os.environ.pop(COMPILE_VARIABLE, None)
+    try:
+        yield
+    finally:
+        if compiled is not None:
+            os.environ[COMPILE_VARIABLE] = compiled
+
+
 def _requires(
     discover: Callable[[dict[str, str | list[str]] | None], list[str]],
     config_settings: dict[str, str | list[str]] | None,
 ) -> list[str]:
-    """setuptools' requirements, and the package's (mypy brings mypyc) when it is compiled.
-
-    setuptools finds its requirements by running ``setup.py``, which would import
-    mypyc before it is installed: it runs as for a pure-Python build.
-    """
-    compiled = os.environ.pop(COMPILE_VARIABLE, None)
-    try:
+    """setuptools' requirements, and the package's (mypy brings mypyc) when it is compiled."""
+    with _without_compiling():
         requires = list(discover(config_settings))
-    finally:
-        if compiled is not None:
-            os.environ[COMPILE_VARIABLE] = compiled
     return [*requires, *runtime_requirements()] if compile_requested() else requires
 
 
@@ -59,6 +65,16 @@ def get_requires_for_build_wheel(
 ) -> list[str]:
     """The requirements to build a wheel (see ``_requires``)."""
     return _requires(build_meta.get_requires_for_build_wheel, config_settings)
+
+
+def prepare_metadata_for_build_wheel(
+    metadata_directory: str, config_settings: dict[str, str | list[str]] | None = None
+) -> str:
+    """The wheel's metadata, which compiling does not change (pip asks for it before
+    it builds the wheel: without this, mypyc ran twice per ``pip install``)."""
+    with _without_compiling():
+        path: str = build_meta.prepare_metadata_for_build_wheel(metadata_directory, config_settings)
+    return path
 
 
 def build_editable(

@@ -97,6 +97,23 @@ def test_the_build_backend_asks_for_the_packages_requirements_to_compile(
     assert len(wanted) == (2 if compile_it else 0), requires
 
 
+def test_the_wheels_metadata_is_prepared_without_running_mypyc(tmp_path: Path) -> None:
+    """pip asks for the metadata before the wheel: with the variable set, ``setup.py``
+    would compile every module for it, and again for the wheel."""
+    probe = (
+        "import sys; sys.path.insert(0, 'build_backend'); import mypy_llmtracekit_build as b;"
+        f"print(b.prepare_metadata_for_build_wheel({str(tmp_path)!r}));"
+        "print('mypyc.build' in sys.modules)"
+    )
+    env = {**os.environ, "MYPY_LLMTRACEKIT_COMPILE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    *_, dist_info, mypyc_imported = done.stdout.splitlines()
+    assert dist_info.endswith(".dist-info") and (tmp_path / dist_info / "METADATA").is_file()
+    assert mypyc_imported == "False"
+
+
 def test_the_build_backend_refuses_a_compiled_editable_install(tmp_path: Path) -> None:
     probe = (
         "import sys; sys.path.insert(0, 'build_backend'); import mypy_llmtracekit_build as b;"
