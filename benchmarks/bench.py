@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import datetime
+import importlib.machinery
 import importlib.util
 import json
 import os
@@ -241,16 +242,15 @@ def run_as_installed(out: Path, compiled: bool) -> None:
     os.execve(python, [str(python), __file__, *sys.argv[1:]], env)
 
 
-def save(out: Path, head: str, rows: list[Row], sizes: list[Size]) -> str:
-    """Write the tables and raw figures so far (a long run can be read before it ends):
-    ``bench.md`` and ``bench.json``, or ``bench-compiled.*`` for the compiled wheel."""
-    stem = "bench-compiled" if "compiled with mypyc" in head else "bench"
+def save(target: Path, head: str, rows: list[Row], sizes: list[Size]) -> str:
+    """Write the tables and raw figures so far (a long run can be read before it ends)
+    to ``target`` + ``.md`` and ``.json``."""
     linearity = linearity_table(sizes, rows)
     text = f"{head}\n\n{results_table(rows)}\n\nLinearity (cold runs):\n\n{linearity}\n"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{stem}.md").write_text(text)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.with_suffix(".md").write_text(text)
     figures = {"rows": [asdict(r) for r in rows], "sizes": [asdict(s) for s in sizes]}
-    (out / f"{stem}.json").write_text(json.dumps(figures, indent=1) + "\n")
+    target.with_suffix(".json").write_text(json.dumps(figures, indent=1) + "\n")
     return text
 
 
@@ -289,8 +289,14 @@ def main() -> int:
     package_dir = Path(spec.origin).parent
     compileall.compile_dir(str(package_dir), quiet=1)  # as a wheel install does
     installed = "a wheel of" if IN_VENV in os.environ else "imported from"
-    if any(package_dir.glob("walker.*.so")):
+    walker = importlib.util.find_spec("mypy_llmtracekit.walker")
+    compiled = walker is not None and str(walker.origin).endswith(
+        tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    )
+    if compiled:
         installed = f"compiled with mypyc, {installed}"
+    # bench.md and bench.json, or bench-compiled.* for the compiled wheel.
+    target = args.out / ("bench-compiled" if compiled else "bench")
     head = (
         f"Machine: {machine(mypy.version.__version__)}; plugin {installed} "
         f"{plugin_revision(ROOT)} (`{package_dir}`); {datetime.date.today()}; "
@@ -313,12 +319,12 @@ def main() -> int:
         corpus_rows = wall_runs(corpus, src, work, repeats, caches)
         corpus_rows[0].corpus = label(corpus, size)
         rows += corpus_rows
-        save(args.out, head, rows, sizes)
+        save(target, head, rows, sizes)
         if counted:
             count_runs(corpus, src, work, corpus_rows)
             if "warm" in caches:
                 rows.append(quiet_warm_count(corpus, src, work, corpus_rows[1]))
-            save(args.out, head, rows, sizes)
+            save(target, head, rows, sizes)
 
     # The editor rows stay on the small corpus: a daemon counted under cachegrind
     # checks the whole corpus first, which the full one would make too slow.
@@ -326,13 +332,13 @@ def main() -> int:
     src = fetch(edited, work)
     print(f"editor latencies on {edited.name}", file=sys.stderr)
     rows.append(single_file(edited, src, work, repeats * 2, counted))
-    save(args.out, head, rows, sizes)
+    save(target, head, rows, sizes)
     dmypy_row = dmypy_wall(edited, src, work, repeats * 2)
     rows.append(dmypy_row)
-    save(args.out, head, rows, sizes)
+    save(target, head, rows, sizes)
     if counted and not args.quick:  # four daemons under cachegrind: minutes
         dmypy_count(edited, src, work, dmypy_row)
-    print(save(args.out, head, rows, sizes))
+    print(save(target, head, rows, sizes))
     return 0
 
 
