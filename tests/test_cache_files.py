@@ -1,8 +1,9 @@
 """The plugin's files beside mypy's cache are checked, never trusted, never fatal.
 
 Each module's summary file is validated against the digest mypy stored with the
-module's cache: a truncated, wrong-shaped, foreign or deleted file makes that
-module stale, mypy re-checks it, and the findings are those of a cold run.
+module's cache (from the file's header and size): a truncated, wrong-shaped,
+foreign or deleted file makes that module stale, mypy re-checks it, and the
+findings are those of a cold run.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import PLUGIN_INI, Project
+
+from mypy_llmtracekit.summary_store import FORMAT, file_content
 
 FILES = {
     "mypy.ini": PLUGIN_INI,
@@ -34,17 +37,34 @@ FINDING = (
     "list_items -> query -> sqlite3.Connection.execute; make the helper async, "
     "or await asyncio.to_thread(query, ...)  [ltk-blocking-io-indirect]"
 )
+
+
+def _headed(body: str) -> str:
+    """A file of ``body`` with the header a summary file has (its digest and length)."""
+    return file_content(body.encode())[0].decode()
+
+
+def _body(text: str) -> str:
+    return text.partition("\n")[2]
+
+
+# Each takes a summary file's text and damages it. Those that keep a consistent
+# header check the JSON's validation, the others the header's.
 DAMAGE = {
     "truncated": lambda text: text[: len(text) // 2],
     "empty": lambda text: "",
-    "wrong shape": lambda text: '{"format": "v3", "module": "svc.db", "functions": [1, 2]}',
-    # The v2 layout (two lists a function) under the v3 name.
-    "old layout": lambda text: (
-        '{"format": "v3", "module": "svc.db", '
+    "no header": _body,
+    "wrong shape": lambda text: _headed(
+        f'{{"format": "{FORMAT}", "module": "svc.db", "functions": [1, 2]}}'
+    ),
+    # An older layout (two lists a function) under the current name.
+    "old layout": lambda text: _headed(
+        f'{{"format": "{FORMAT}", "module": "svc.db", '
         '"functions": {"svc.db.query": [["sqlite3.Connection.execute"], []]}}'
     ),
-    "other module": lambda text: text.replace('"svc.db"', '"svc.api"'),
-    "no blocking": lambda text: text.replace("sqlite3.Connection.execute", ""),
+    "other module": lambda text: _headed(_body(text).replace('"svc.db"', '"svc.api"')),
+    "no blocking": lambda text: _headed(_body(text).replace("sqlite3.Connection.execute", "")),
+    "body changed, header kept": lambda text: text.replace("sqlite3.Connection.execute", ""),
     "binary": lambda text: "\udcff\x00garbage",
 }
 

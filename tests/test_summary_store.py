@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mypy_llmtracekit.summaries import FunctionSummary, ModuleSummary
-from mypy_llmtracekit.summary_store import NO_SUMMARY, SummaryStore, digest_of
+from mypy_llmtracekit.summary_store import DAMAGED, NO_SUMMARY, SummaryStore, digest_of
 
 
 def _summary(module: str, functions: int) -> ModuleSummary:
@@ -26,7 +26,9 @@ def test_a_file_larger_than_one_read_round_trips(tmp_path: Path) -> None:
     path = Path(writer.directory or "") / "app.big.json"
     content = path.read_bytes()
     assert len(content) > 1 << 16
-    assert digest == digest_of(content)
+    header, _, body = content.partition(b"\n")
+    assert header == f"{digest} {len(body)}".encode()
+    assert digest == digest_of(body) == digest_of(summary.to_json().encode())
 
     reader = SummaryStore.for_cache(str(tmp_path))
     assert reader.file_digest("app.big") == digest
@@ -36,9 +38,15 @@ def test_a_file_larger_than_one_read_round_trips(tmp_path: Path) -> None:
 def test_a_changed_or_missing_file_changes_the_digest(tmp_path: Path) -> None:
     store = SummaryStore.for_cache(str(tmp_path))
     digest = store.publish(_summary("app.db", 3))
+    assert SummaryStore.for_cache(str(tmp_path)).file_digest("app.db") == digest
     path = Path(store.directory or "") / "app.db.json"
-    path.write_bytes(path.read_bytes().replace(b"time.sleep", b"time.sleeq"))
-    assert SummaryStore.for_cache(str(tmp_path)).file_digest("app.db") != digest
+    content = path.read_bytes()
+    path.write_bytes(content.replace(b"time.sleep", b"time.sleepy"))
+    assert SummaryStore.for_cache(str(tmp_path)).file_digest("app.db") == DAMAGED
+    path.write_bytes(content[: len(content) // 2])
+    assert SummaryStore.for_cache(str(tmp_path)).file_digest("app.db") == DAMAGED
+    path.write_bytes(content.partition(b"\n")[2])
+    assert SummaryStore.for_cache(str(tmp_path)).file_digest("app.db") == DAMAGED
     path.unlink()
     assert SummaryStore.for_cache(str(tmp_path)).file_digest("app.db") == NO_SUMMARY
 
@@ -49,3 +57,16 @@ def test_an_empty_summary_has_no_file(tmp_path: Path) -> None:
     assert store.publish(ModuleSummary("app.db", {})) == NO_SUMMARY
     assert not (Path(store.directory or "") / "app.db.json").exists()
     assert SummaryStore.for_cache(str(tmp_path)).file_digest("app.db") == NO_SUMMARY
+
+
+def test_the_warm_check_reads_the_header_and_a_read_checks_the_body(tmp_path: Path) -> None:
+    """A body changed in place at the same size passes the warm check (which reads
+    only the header and the size, as mypy trusts a cache file's recorded time),
+    and is never used: reading a summary hashes its body."""
+    store = SummaryStore.for_cache(str(tmp_path))
+    digest = store.publish(_summary("app.db", 3))
+    path = Path(store.directory or "") / "app.db.json"
+    path.write_bytes(path.read_bytes().replace(b"time.sleep", b"time.sleeq"))
+    reader = SummaryStore.for_cache(str(tmp_path))
+    assert reader.file_digest("app.db") == digest
+    assert reader.load("app.db") is None
