@@ -21,7 +21,12 @@ SLEEP_LINE = (
 
 
 def test_defaults_without_config_file() -> None:
-    assert config.load(None) == config.Settings()
+    assert config.load(None).values() == config.Settings().values()
+
+
+def test_every_setting_is_a_key() -> None:
+    """``values()`` (and so the fingerprint) covers every attribute of the settings."""
+    assert list(vars(config.Settings())) == list(config.Settings().values())
 
 
 def test_ini_lists_split_on_commas_and_newlines(tmp_path: Path) -> None:
