@@ -65,6 +65,29 @@ def test_range(version: str, expected: bool) -> None:
     assert supported.in_range(version) is expected
 
 
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [
+        ("2.4.1", (2, 4, 1)),
+        ("2.4", (2, 4, 0)),
+        ("2.4.1+dev.0123abc", (2, 4, 1)),
+        ("2.5.0rc1", (2, 5, 0)),
+        ("2.4rc1", (2, 4, 0)),
+        ("2.4.x", (2, 4, 0)),
+        ("2.4.1.5", (2, 4, 1)),
+        ("10.20.30", (10, 20, 30)),
+        ("2", None),
+        ("2.", None),
+        ("2x.4", None),
+        (".4.1", None),
+        ("nonsense", None),
+    ],
+)
+def test_parse(version: str, expected: tuple[int, int, int] | None) -> None:
+    """What the pattern (\\d+)\\.(\\d+)(?:\\.(\\d+))? matched at the start of the text."""
+    assert supported.parse(version) == expected
+
+
 def test_this_mypy_is_served() -> None:
     import mypy.version
 
