@@ -12,8 +12,8 @@ How the rules reach mypy (see ARCHITECTURE.md for the full argument):
   and the digest of the module's summary (what its sync functions call): a
   settings change invalidates every module, a summary change re-checks the
   modules that depend on it, and a damaged summary file re-checks its module.
-* ``get_function_hook``/``get_method_hook`` and their signature variants are
-  asked about every call while a module is checked. The plugin answers None
+* ``get_function_hook``/``get_method_hook`` are asked about every call (with a
+  name) while a module is checked. The plugin answers None
   (it never takes over a name, so other plugins and mypy's default plugin keep
   theirs) and only notes which type checker is at work: that checker holds the
   module's inferred types and its error list.
@@ -40,13 +40,11 @@ from mypy.nodes import MypyFile, SymbolNode
 from mypy.options import Options
 from mypy.plugin import (
     FunctionContext,
-    FunctionSigContext,
     MethodContext,
-    MethodSigContext,
     Plugin,
     ReportConfigContext,
 )
-from mypy.types import FunctionLike, Type
+from mypy.types import Type
 
 from mypy_llmtracekit import __version__, compat, config
 from mypy_llmtracekit.compat import Finding, Location
@@ -145,24 +143,26 @@ class LlmTracekitPlugin(Plugin):
             digest = "failed"
         return {**self._config_data, "summary": digest}
 
-    def get_function_signature_hook(
-        self, fullname: str
-    ) -> Callable[[FunctionSigContext], FunctionLike] | None:
-        self._observe()
-        return None
-
-    def get_method_signature_hook(
-        self, fullname: str
-    ) -> Callable[[MethodSigContext], FunctionLike] | None:
-        self._observe()
-        return None
+    # mypy asks these about every call it checks (a signature hook first, for some
+    # calls; these two for every call with a name): tens of thousands of times a
+    # run, so the common case, the same checker as the last call, is one test.
 
     def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
-        self._observe()
+        try:
+            if self._daemon or compat.current_checker() is not self._last_checker:
+                self._observe()
+        # A plugin bug must never crash mypy.
+        except Exception:  # type: ignore[ltk-broad-except]
+            pass
         return None
 
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
-        self._observe()
+        try:
+            if self._daemon or compat.current_checker() is not self._last_checker:
+                self._observe()
+        # A plugin bug must never crash mypy.
+        except Exception:  # type: ignore[ltk-broad-except]
+            pass
         return None
 
     def get_additional_indirect_deps(self, file: MypyFile) -> set[str]:
