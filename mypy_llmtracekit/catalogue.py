@@ -48,6 +48,8 @@ from mypy_llmtracekit.names import PendingNames
 CONFIGURED_INSTEAD = "make it async, or await asyncio.to_thread(...)"
 
 Lookup = Callable[[str], "SymbolNode | None"]
+# A node, or the full name of a function not read from mypy's cache yet.
+LookupName = Callable[[str], "SymbolNode | str | None"]
 
 
 class FalseFlag(NamedTuple):
@@ -237,9 +239,16 @@ class BlockingApis:
     """
 
     def __init__(
-        self, lookup: Lookup, extra: tuple[str, ...] = (), exempt: tuple[str, ...] = ()
+        self,
+        lookup: Lookup,
+        extra: tuple[str, ...] = (),
+        exempt: tuple[str, ...] = (),
+        lookup_name: LookupName | None = None,
     ) -> None:
         self.lookup = lookup
+        # For the built-in names: the node, or the full name of a function mypy has
+        # not read yet (``compat.lookup_lazily``); the settings' names need the node.
+        self.lookup_name: LookupName = lookup_name or lookup
         self.extra = extra
         self.exempt = exempt
         self._functions: dict[str, Hit] = {}
@@ -261,11 +270,14 @@ class BlockingApis:
         self._pending.resolve_loaded(loaded, self._resolve)
 
     def _resolve(self, kind: str, name: str) -> bool:
-        node = self.lookup(name)
-        canonical = _canonical(node) if node is not None else None
+        found = self.lookup(name) if kind == "extra" else self.lookup_name(name)
+        if isinstance(found, str):
+            self._add(kind, name, found, None)
+            return True
+        canonical = _canonical(found) if found is not None else None
         if canonical is None:
             return False
-        self._add(kind, name, canonical, node)
+        self._add(kind, name, canonical, found)
         return True
 
     def _add(self, kind: str, name: str, canonical: str, node: SymbolNode | None) -> None:

@@ -51,12 +51,16 @@ from mypy.expandtype import expand_type_by_instance
 from mypy.maptype import map_instance_to_supertype
 from mypy.messages import format_type_inner
 from mypy.nodes import (
+    DECORATOR,
+    FUNC_DEF,
+    OVERLOADED_FUNC_DEF,
     Context,
     Decorator,
     Expression,
     FuncBase,
     MypyFile,
     SymbolNode,
+    SymbolTableNode,
     TypeInfo,
     Var,
 )
@@ -231,6 +235,69 @@ def has_bodies(tree: MypyFile) -> bool:
     """True when ``tree`` was parsed in this process (a tree loaded from mypy's
     cache has symbol tables but no statements)."""
     return bool(tree.defs)
+
+
+# The tags of what mypy 2.4 reads from its cache only on first use and whose full
+# name is enough for the catalogues: functions, overloaded and decorated ones.
+_FUNCTION_TAGS = frozenset({FUNC_DEF, OVERLOADED_FUNC_DEF, DECORATOR})
+# Cross-references followed before leaving the rest to mypy (a chain is one or two).
+_MAX_CROSS_REFS = 8
+
+
+def lookup_lazily(fullname: str, modules: dict[str, MypyFile]) -> SymbolNode | str | None:
+    """``lookup_fully_qualified(fullname, modules).node``, except that a function
+    mypy has not read from its cache yet comes back as its full name, unread.
+
+    mypy 2.4 reads a cached module's functions (with their types: every overload
+    of ``os.open``) when something first looks at them. Resolving the catalogues'
+    names through ``SymbolTableNode.node`` read them all: 14.6M instructions of a
+    one-file run on a warm cache. Their full name is all the catalogues need: mypy
+    stored a definition without a cross-reference exactly when its full name is
+    ``<owner>.<name>`` (``SymbolTableNode.write``); a cross-reference is followed
+    by name. Anything else is read as mypy reads it.
+    """
+    found = _lookup_with_owner(fullname, modules)
+    for _ in range(_MAX_CROSS_REFS):
+        if found is None:
+            return None
+        symbol, owner, name = found
+        if not symbol.unfixed:
+            return symbol.node
+        target = symbol.cross_ref
+        if target is None:
+            if symbol._node_tag in _FUNCTION_TAGS:
+                return f"{owner}.{name}"
+            return symbol.node
+        found = _lookup_with_owner(target, modules) if target not in modules else None
+        if found is None or found[0] is symbol:
+            return symbol.node
+    return None if found is None else found[0].node
+
+
+def _lookup_with_owner(
+    fullname: str, modules: dict[str, MypyFile]
+) -> tuple[SymbolTableNode, str, str] | None:
+    """mypy's ``lookup_fully_qualified``, also giving the full name of the table the
+    symbol is in (its module or class) and its name there."""
+    head, rest = fullname, []
+    while "." in head:
+        head, tail = head.rsplit(".", maxsplit=1)
+        rest.append(tail)
+        module = modules.get(head)
+        if module is not None:
+            break
+    else:
+        return None
+    names, owner = module.names, head
+    while True:
+        name = rest.pop()
+        symbol = names.get(name)
+        if symbol is None or not rest:
+            return (symbol, owner, name) if symbol is not None else None
+        node = symbol.node
+        if not isinstance(node, TypeInfo):
+            return None
+        names, owner = node.names, node.fullname
 
 
 def recheck_whole_module_on_change(tree: MypyFile, modules: dict[str, MypyFile]) -> None:

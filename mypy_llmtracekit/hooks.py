@@ -387,7 +387,10 @@ class LlmTracekitPlugin(Plugin):
             from mypy_llmtracekit.catalogue import BlockingApis
 
             self._blocking_apis = BlockingApis(
-                self._lookup, self.settings.blocking_io_extra, self.settings.blocking_io_exempt
+                self._lookup,
+                self.settings.blocking_io_extra,
+                self.settings.blocking_io_exempt,
+                lambda name: compat.lookup_lazily(name, self._modules or {}),
             )
         self._blocking_apis.refresh(self._loaded_packages())
         return self._blocking_apis

@@ -42,6 +42,12 @@ INTERNALS: tuple[tuple[str, str], ...] = (
     ("mypy.errors", "Errors.ignored_files"),
     ("mypy.messages", "format_type_inner"),
     ("mypy.options", "Options.clone_for_module"),
+    ("mypy.nodes", "SymbolTableNode.unfixed"),
+    ("mypy.nodes", "SymbolTableNode.cross_ref"),
+    ("mypy.nodes", "SymbolTableNode._node_tag"),
+    ("mypy.nodes", "FUNC_DEF"),
+    ("mypy.nodes", "OVERLOADED_FUNC_DEF"),
+    ("mypy.nodes", "DECORATOR"),
     ("mypy.errorcodes", "ErrorCode"),
 )
 

@@ -22,6 +22,7 @@ from mypy.lookup import lookup_fully_qualified
 from mypy.nodes import FUNC_NO_INFO, Decorator, FuncBase, MypyFile, SymbolNode, TypeInfo
 
 from mypy_llmtracekit import data_files
+from mypy_llmtracekit.compat import lookup_lazily
 from mypy_llmtracekit.names import PendingNames
 
 
@@ -80,13 +81,26 @@ def builtin_data() -> TransactionData:
     )
 
 
-def resolve(name: str, modules: dict[str, MypyFile]) -> SymbolNode | None:
+def resolve_node(name: str, modules: dict[str, MypyFile]) -> SymbolNode | None:
     """The node ``name`` (as users import it) refers to, if its module is in the build."""
     if name.partition(".")[0] not in modules:
         return None
     symbol = lookup_fully_qualified(name, modules, raise_on_missing=False)
     node = symbol.node if symbol is not None else None
     return node.func if isinstance(node, Decorator) else node
+
+
+def resolve(name: str, modules: dict[str, MypyFile]) -> str | None:
+    """The full name of what ``name`` (as users import it) refers to, if its module
+    is in the build; a function mypy has not read from its cache stays unread
+    (``compat.lookup_lazily``)."""
+    if name.partition(".")[0] not in modules:
+        return None
+    found = lookup_lazily(name, modules)
+    if isinstance(found, str):
+        return found
+    node = found.func if isinstance(found, Decorator) else found
+    return node.fullname or None if node is not None else None
 
 
 class TransactionApis:
@@ -119,28 +133,32 @@ class TransactionApis:
         blocking catalogue."""
 
         def found(kind: str, name: str) -> bool:
-            node = resolve(name, modules)
-            if node is None or not node.fullname:
+            if kind == "extra":  # a setting: what it names decides what it adds
+                node = resolve_node(name, modules)
+                if node is None or not node.fullname:
+                    return False
+                self._add_extra(name, node)
+                return True
+            fullname = resolve(name, modules)
+            if fullname is None:
                 return False
-            self._add(kind, name, node)
+            self._add(kind, name, fullname)
             return True
 
         self.pending.resolve_loaded(loaded, found)
 
-    def _add(self, kind: str, name: str, node: SymbolNode) -> None:
+    def _add(self, kind: str, name: str, fullname: str) -> None:
         data = builtin_data()
         if kind == "function":
-            self.functions.setdefault(node.fullname, name)
+            self.functions.setdefault(fullname, name)
         elif kind == "class":
-            self.classes[node.fullname] = data.classes[name]
+            self.classes[fullname] = data.classes[name]
         elif kind == "opener":
-            self.opener_classes[node.fullname] = data.opener_classes[name]
+            self.opener_classes[fullname] = data.opener_classes[name]
         elif kind == "opener-function":
-            self.opener_functions.add(node.fullname)
-        elif kind == "exempt":
-            self.exempt_names.add(node.fullname)
+            self.opener_functions.add(fullname)
         else:
-            self._add_extra(name, node)
+            self.exempt_names.add(fullname)
 
     def _add_extra(self, name: str, node: SymbolNode) -> None:
         if isinstance(node, TypeInfo):
@@ -254,16 +272,17 @@ def opens_transaction(
 
 CONFIGURED_OPENERS = frozenset({"transaction", "begin", "begin_nested"})
 
+
 def resolve_all(names: Iterable[str], modules: dict[str, MypyFile]) -> frozenset[str]:
     """The full names of those ``names`` whose library is in the build."""
     found: set[str] = set()
     for name in names:
         cached = _RESOLVED.get(name)
         if cached is None:
-            node = resolve(name, modules)
-            if node is None or not node.fullname:
+            fullname = resolve(name, modules)
+            if fullname is None:
                 continue
-            cached = _RESOLVED[name] = node.fullname
+            cached = _RESOLVED[name] = fullname
         found.add(cached)
     return frozenset(found)
 
