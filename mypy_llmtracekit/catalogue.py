@@ -241,14 +241,14 @@ class BlockingApis:
     def __init__(
         self,
         lookup: Lookup,
+        lookup_name: LookupName,
         extra: tuple[str, ...] = (),
         exempt: tuple[str, ...] = (),
-        lookup_name: LookupName | None = None,
     ) -> None:
+        # The settings' names need the node; the built-in ones need only the full
+        # name of a function mypy has not read yet (``compat.lookup_lazily``).
         self.lookup = lookup
-        # For the built-in names: the node, or the full name of a function mypy has
-        # not read yet (``compat.lookup_lazily``); the settings' names need the node.
-        self.lookup_name: LookupName = lookup_name or lookup
+        self.lookup_name = lookup_name
         self.extra = extra
         self.exempt = exempt
         self._functions: dict[str, Hit] = {}

@@ -48,6 +48,7 @@ from mypy.checker_state import checker_state
 from mypy.errorcodes import UNUSED_IGNORE, ErrorCode
 from mypy.errors import ErrorInfo, Errors
 from mypy.expandtype import expand_type_by_instance
+from mypy.lookup import lookup_fully_qualified
 from mypy.maptype import map_instance_to_supertype
 from mypy.messages import format_type_inner
 from mypy.nodes import (
@@ -60,7 +61,6 @@ from mypy.nodes import (
     FuncBase,
     MypyFile,
     SymbolNode,
-    SymbolTableNode,
     TypeInfo,
     Var,
 )
@@ -256,48 +256,36 @@ def lookup_lazily(fullname: str, modules: dict[str, MypyFile]) -> SymbolNode | s
     ``<owner>.<name>`` (``SymbolTableNode.write``); a cross-reference is followed
     by name. Anything else is read as mypy reads it.
     """
-    found = _lookup_with_owner(fullname, modules)
+    symbol = lookup_fully_qualified(fullname, modules)
     for _ in range(_MAX_CROSS_REFS):
-        if found is None:
+        if symbol is None:
             return None
-        symbol, owner, name = found
         if not symbol.unfixed:
             return symbol.node
         target = symbol.cross_ref
         if target is None:
             if symbol._node_tag in _FUNCTION_TAGS:
-                return f"{owner}.{name}"
+                defined = _defined_name(fullname, modules)
+                if defined is not None:
+                    return defined
             return symbol.node
-        found = _lookup_with_owner(target, modules) if target not in modules else None
-        if found is None or found[0] is symbol:
+        found = lookup_fully_qualified(target, modules) if target not in modules else None
+        if found is None or found is symbol:
             return symbol.node
-    return None if found is None else found[0].node
+        symbol, fullname = found, target
+    return symbol.node if symbol is not None else None
 
 
-def _lookup_with_owner(
-    fullname: str, modules: dict[str, MypyFile]
-) -> tuple[SymbolTableNode, str, str] | None:
-    """mypy's ``lookup_fully_qualified``, also giving the full name of the table the
-    symbol is in (its module or class) and its name there."""
-    head, rest = fullname, []
-    while "." in head:
-        head, tail = head.rsplit(".", maxsplit=1)
-        rest.append(tail)
-        module = modules.get(head)
-        if module is not None:
-            break
-    else:
-        return None
-    names, owner = module.names, head
-    while True:
-        name = rest.pop()
-        symbol = names.get(name)
-        if symbol is None or not rest:
-            return (symbol, owner, name) if symbol is not None else None
-        node = symbol.node
-        if not isinstance(node, TypeInfo):
-            return None
-        names, owner = node.names, node.fullname
+def _defined_name(fullname: str, modules: dict[str, MypyFile]) -> str | None:
+    """The full name of what is defined as ``fullname``'s last part in the table
+    ``lookup_fully_qualified`` found it in: its module's, or its class's (a class's
+    own full name may differ from the path that reached it)."""
+    owner, _, name = fullname.rpartition(".")
+    if owner in modules:
+        return fullname
+    symbol = lookup_fully_qualified(owner, modules)
+    info = symbol.node if symbol is not None else None
+    return f"{info.fullname}.{name}" if isinstance(info, TypeInfo) else None
 
 
 def recheck_whole_module_on_change(tree: MypyFile, modules: dict[str, MypyFile]) -> None:

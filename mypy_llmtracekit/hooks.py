@@ -388,9 +388,9 @@ class LlmTracekitPlugin(Plugin):
 
             self._blocking_apis = BlockingApis(
                 self._lookup,
+                lambda name: compat.lookup_lazily(name, self._modules or {}),
                 self.settings.blocking_io_extra,
                 self.settings.blocking_io_exempt,
-                lambda name: compat.lookup_lazily(name, self._modules or {}),
             )
         self._blocking_apis.refresh(self._loaded_packages())
         return self._blocking_apis

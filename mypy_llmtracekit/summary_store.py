@@ -143,8 +143,10 @@ class SummaryStore:
                 self._listed = {n for n in os.listdir(self.directory) if n.endswith(_SUFFIX)}
             except OSError:
                 self._listed = set()
-        name = module + _SUFFIX
-        return self._prefix + name if name in self._listed else None
+        return self._path(module) if module + _SUFFIX in self._listed else None
+
+    def _path(self, module: str) -> str:
+        return self._prefix + module + _SUFFIX
 
     def publish(self, summary: ModuleSummary) -> str:
         """Keep ``summary`` and write its file; return the digest for mypy's cache.
@@ -191,7 +193,7 @@ class SummaryStore:
         if self.directory is None:
             return None
         try:
-            body = body_of(_read(self._prefix + module + _SUFFIX))
+            body = body_of(_read(self._path(module)))
         except OSError:
             return None
         if body is None:
@@ -221,7 +223,7 @@ class SummaryStore:
                     return
             except OSError:
                 pass
-        path = self._prefix + module + _SUFFIX
+        path = self._path(module)
         temporary = f"{path}.{os.getpid()}.tmp"
         try:
             os.makedirs(self.directory, exist_ok=True)

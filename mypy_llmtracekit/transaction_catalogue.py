@@ -99,8 +99,7 @@ def resolve(name: str, modules: dict[str, MypyFile]) -> str | None:
     found = lookup_lazily(name, modules)
     if isinstance(found, str):
         return found
-    node = found.func if isinstance(found, Decorator) else found
-    return node.fullname or None if node is not None else None
+    return found.fullname or None if found is not None else None
 
 
 class TransactionApis:
