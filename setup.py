@@ -44,7 +44,7 @@ def compiled_modules() -> list[str]:
 # What the plugin imports when mypy loads it, and all a warm run needs: compiled as
 # a library of their own, so that a run with nothing to check does not load the
 # rules' library (tests/test_compiled.py checks that it is not loaded).
-START_GROUP = {"supported.py", "compat.py", "config.py", "summary_store.py"}
+START_GROUP = {"supported.py", "compat.py", "compat_errors.py", "config.py", "summary_store.py"}
 
 
 def ext_modules() -> list[Extension]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Container
 from typing import NamedTuple
 
-from mypy_llmtracekit.compat import Finding
+from mypy_llmtracekit.compat_errors import Finding
 from mypy_llmtracekit.rule import ModuleContext
 from mypy_llmtracekit.rules import blocking_io_indirect, io_in_transaction
 from mypy_llmtracekit.summaries import SummaryOf

@@ -1,4 +1,5 @@
-"""Every use of mypy internals lives here, and nowhere else.
+"""Every use of mypy internals lives here and in ``compat_errors.py`` (mypy's
+error list), and nowhere else.
 
 mypy offers no hook per function or per module *after* type checking with a
 way to report errors, so the plugin reads a few attributes that are not part of
@@ -17,16 +18,13 @@ are supported. The internals used, and why:
   plugin (it has no call at all), the only way back to its checker.
 * ``mypy.messages.format_type_inner``: mypy's type formatting, asked to keep
   module names so the inferred type in a message can be pasted.
-* ``mypy.errors.ErrorInfo`` and ``Errors.add_error_info``/``error_info_map``/
-  ``clear_errors_in_targets``/``error_info_map``: the daemon (``dmypy``) resets
-  its error list at every module update, so findings carry a target of their own
-  and are put back after each reset (a reset replaces ``error_info_map``).
 * ``gc.get_referrers(options)``, ``BuildManager.find_module_cache.find_module``,
   ``.search_paths``, ``Options.clone_for_module`` and ``mypy.util.is_sub_path_normabs``:
   under the daemon, whether mypy finds and follows the anchor package that our
-  findings are filed under (see :class:`Reporter`), and which modules are installed.
-* ``Errors.generate_unused_ignore_errors``: under dmypy, unused ignores are
-  computed again after our pass (the daemon computes them before it).
+  findings are filed under (see ``compat_errors.Reporter``), and which modules are installed.
+* ``SymbolTableNode.unfixed``/``.cross_ref``/``._node_tag`` and the tags
+  ``FUNC_DEF``/``OVERLOADED_FUNC_DEF``/``DECORATOR``: a catalogue name's full name
+  without reading a function mypy loaded lazily from its cache (``lookup_lazily``).
 * ``MypyFile.is_cache_skeleton``: set under the daemon so that a change elsewhere
   re-checks a whole module (with the post-check hook) instead of single functions.
 * ``MypyFile.defs``: whether a tree was parsed in this process or loaded from the
@@ -39,14 +37,13 @@ are supported. The internals used, and why:
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
-from typing import NamedTuple
+from collections.abc import Iterator
 
 from mypy.build import BuildManager
 from mypy.checker import TypeChecker
 from mypy.checker_state import checker_state
-from mypy.errorcodes import UNUSED_IGNORE, ErrorCode
-from mypy.errors import ErrorInfo, Errors
+from mypy.errorcodes import ErrorCode
+from mypy.errors import Errors
 from mypy.expandtype import expand_type_by_instance
 from mypy.lookup import lookup_fully_qualified
 from mypy.maptype import map_instance_to_supertype
@@ -55,7 +52,6 @@ from mypy.nodes import (
     DECORATOR,
     FUNC_DEF,
     OVERLOADED_FUNC_DEF,
-    Context,
     Decorator,
     Expression,
     FuncBase,
@@ -77,10 +73,6 @@ from mypy.types import (
 )
 from mypy.typevars import fill_typevars, fill_typevars_with_any
 from mypy.util import is_sub_path_normabs
-
-# A fine-grained target name that no mypy node can have: the daemon never
-# clears or re-triggers it on its own.
-_TARGET_PREFIX = "<mypy_llmtracekit>:"
 
 
 def current_checker() -> TypeChecker | None:
@@ -334,7 +326,7 @@ def is_daemon(options: Options) -> bool:
 
 
 # Under dmypy our findings are filed under this module's top-level target (see
-# Reporter). Its top level, unlike function bodies, is checked even though mypy
+# compat_errors.Reporter). Its top level, unlike function bodies, is checked even though mypy
 # silences installed packages (which it parses without function bodies).
 ANCHOR_MODULE = "mypy_llmtracekit_anchor"
 ANCHOR_TARGET: str = ANCHOR_MODULE
@@ -380,229 +372,6 @@ def _anchor_found_by(manager: BuildManager) -> bool:
 def _installed(manager: BuildManager, path: str) -> bool:
     search = manager.search_paths
     return any(is_sub_path_normabs(path, d) for d in (*search.package_path, *search.typeshed_path))
-
-
-class Location(NamedTuple):
-    """Where a finding points: 1-based line, 0-based column, inclusive span end."""
-
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-
-    @classmethod
-    def of(cls, node: Context) -> Location:
-        """Return the location of a mypy node, with a sane span when the end is missing."""
-        line = node.line
-        column = max(node.column, 0)
-        end_line = node.end_line if node.end_line is not None else line
-        end_column = node.end_column if node.end_column is not None else column + 1
-        if end_line < line or (end_line == line and end_column <= column):
-            end_line, end_column = line, column + 1
-        return cls(line, column, end_line, end_column)
-
-
-Finding = tuple[ErrorCode, str, Location]
-# Findings of a module that depend on other modules' function bodies: under the
-# daemon they are recomputed without re-checking their module, so they travel on
-# a channel of their own that can be replaced alone.
-CHAIN_CODES = frozenset({"ltk-blocking-io-indirect", "ltk-io-in-transaction"})
-MODULE_CHANNEL = "module"
-CHAIN_CHANNEL = "chains"
-
-
-def channel_of(code: ErrorCode) -> str:
-    """The channel a finding of ``code`` is reported on."""
-    return CHAIN_CHANNEL if code.code in CHAIN_CODES else MODULE_CHANNEL
-
-
-class Reporter:
-    """Sends findings into mypy's error list; under the daemon, keeps them there.
-
-    One instance per plugin instance (so per mypy process and build). The daemon
-    empties its whole error list at the start of every module update and rebuilds
-    it by re-checking the targets that had errors: :meth:`sync` puts the kept
-    findings back after each reset and forgets the modules that left the build.
-    Findings are filed under the top-level target of ``mypy_llmtracekit_anchor`` when
-    that module is in the build (``anchored``): the daemon then re-checks it after
-    every update, which calls the plugin even when nothing else is checked (an
-    update that only removes modules). Otherwise under a target no node has
-    (``<mypy_llmtracekit>:channel:module``), which the daemon leaves alone. Either
-    way the plugin removes its own findings by identity, never by target.
-    """
-
-    def __init__(self, daemon: bool) -> None:
-        self.daemon = daemon
-        self.anchored = False
-        # (module id, channel) -> (file path, findings accepted by mypy); dmypy only.
-        self._kept: dict[tuple[str, str], tuple[str, list[ErrorInfo]]] = {}
-        # The error map the kept findings were last put into (a reset replaces it).
-        self._map: object = None
-
-    def report(self, chk: TypeChecker, findings: Iterable[Finding]) -> None:
-        """Report every finding for the module ``chk`` checks (both channels)."""
-        errors: Errors = chk.msg.errors
-        module = checker_module(chk)
-        if errors.file != chk.path:
-            errors.set_file(chk.path, module, chk.options, scope=None)
-        by_channel: dict[str, list[Finding]] = {MODULE_CHANNEL: [], CHAIN_CHANNEL: []}
-        for finding in findings:
-            by_channel[channel_of(finding[0])].append(finding)
-        for channel, group in by_channel.items():
-            self._publish(errors, chk.path, module, channel, group, add=errors.add_error_info)
-
-    def republish_chains(
-        self,
-        errors: Errors,
-        path: str,
-        module: str,
-        findings: list[Finding],
-        keep: Callable[[ErrorCode, int], bool],
-        ignored: Mapping[int, list[str]],
-    ) -> None:
-        """Replace a module's chain findings without re-checking it (daemon).
-
-        mypy's own filters need the module's checker, so ``keep`` applies ignore
-        comments and disabled codes instead, and a finding on a line whose ignore
-        comment names other codes gets mypy's "not covered" note here
-        (``ignored``: the module's ignore comments, line -> codes).
-        """
-        kept = [f for f in findings if keep(f[0], f[2].line)]
-
-        def add(info: ErrorInfo) -> None:
-            _put_back(errors, path, [info, *_uncovered_note(info, ignored)])
-
-        self._publish(errors, path, module, CHAIN_CHANNEL, kept, add=add)
-
-    def _publish(
-        self,
-        errors: Errors,
-        path: str,
-        module: str,
-        channel: str,
-        findings: list[Finding],
-        add: Callable[[ErrorInfo], None],
-    ) -> None:
-        if self.daemon:
-            self.sync(errors, None)
-            self._drop(errors, (module, channel))
-        target = ANCHOR_TARGET if self.anchored else f"{_TARGET_PREFIX}{channel}:{module}"
-        accepted: list[ErrorInfo] = []
-        for code, message, loc in findings:
-            info = ErrorInfo(
-                import_ctx=errors.import_context(),
-                local_ctx=(None, None),
-                line=loc.line,
-                column=loc.column,
-                end_line=loc.end_line,
-                end_column=loc.end_column,
-                severity="error",
-                message=message,
-                code=code,
-                blocker=False,
-                only_once=False,
-                module=module,
-                target=target,
-            )
-            before = len(errors.error_info_map.get(path, ()))
-            add(info)
-            if not self.daemon:
-                continue
-            # The finding and the notes mypy attached to it (an ignore comment
-            # naming other codes), unless an ErrorWatcher took them.
-            added = errors.error_info_map.get(path, [])[before:]
-            if any(info is seen for seen in added):
-                accepted += added
-        if self.daemon and accepted:
-            self._kept[(module, channel)] = (path, accepted)
-
-    def forget(self, errors: Errors, module: str) -> None:
-        """Drop every finding of a module (under dmypy)."""
-        for channel in (MODULE_CHANNEL, CHAIN_CHANNEL):
-            self._drop(errors, (module, channel))
-
-    def _drop(self, errors: Errors, key: tuple[str, str]) -> None:
-        """Forget a module's findings of one channel and take them out of mypy's list."""
-        kept = self._kept.pop(key, None)
-        if kept is None or errors.error_info_map is not self._map:
-            return
-        path, infos = kept
-        gone = {id(info) for info in infos}
-        current = errors.error_info_map.get(path)
-        if current is not None and gone:
-            errors.error_info_map[path] = [info for info in current if id(info) not in gone]
-
-    def sync(self, errors: Errors | None, live: Container[str] | None) -> None:
-        """Under dmypy: if the daemon reset its error list since the kept findings were
-        added, forget the modules no longer in ``live`` (when given) and put the
-        findings of the others back.
-
-        mypy's daemon removes a module from the build only right after a reset
-        (``update_module`` -> ``delete_module``, with no hook between), so checking
-        ``live`` once per reset, at the first call after it, sees every removal;
-        this runs at every call hook, where a scan of all kept modules is too dear.
-        """
-        if errors is None or not self.daemon or errors.error_info_map is self._map:
-            return
-        if live is not None:
-            for key in [key for key in self._kept if key[0] not in live]:
-                self._kept.pop(key)
-        self._map = errors.error_info_map
-        for path, infos in self._kept.values():
-            _put_back(errors, path, infos)
-
-
-def _put_back(errors: Errors, path: str, infos: list[ErrorInfo]) -> None:
-    """Append findings already accepted once straight to the file's error list.
-
-    Not through ``Errors._add_error_info``: this may run inside a hook called
-    while mypy collects errors in an ``ErrorWatcher`` (overload checks), which
-    would capture them and re-report them under the file being checked.
-    """
-    errors.error_info_map.setdefault(path, []).extend(infos)
-
-
-def _uncovered_note(info: ErrorInfo, ignored: Mapping[int, list[str]]) -> list[ErrorInfo]:
-    """mypy's note for an error on a line whose ignore comment names other codes.
-
-    ``Errors.add_error_info`` adds it to every error it accepts; findings put back
-    without it need it too (same text, same place)."""
-    codes = ignored.get(info.line)
-    if not codes or info.code is None:
-        return []
-    comment = f"type: ignore[{', '.join(codes)}]"
-    message = f'Error code "{info.code.code}" not covered by "{comment}" comment'
-    note = ErrorInfo(
-        import_ctx=info.import_ctx,
-        local_ctx=info.local_ctx,
-        line=info.line,
-        column=info.column,
-        end_line=info.end_line,
-        end_column=info.end_column,
-        severity="note",
-        message=message,
-        code=None,
-        blocker=False,
-        only_once=False,
-        module=info.module,
-        target=info.target,
-    )
-    return [note]
-
-
-def recount_unused_ignores(errors: Errors, path: str) -> None:
-    """Under dmypy: redo the "unused type: ignore" errors of a file after our pass.
-
-    When the daemon re-checks a changed module it reports unused ignores *before*
-    the post-check hook, so an ignore that silences one of our findings looks
-    unused. If mypy reported any for this file, they are removed and computed
-    again now that our findings have marked the ignores they use.
-    """
-    infos = errors.error_info_map.get(path, [])
-    if not any(info.code == UNUSED_IGNORE for info in infos):
-        return
-    errors.error_info_map[path] = [info for info in infos if info.code != UNUSED_IGNORE]
-    errors.generate_unused_ignore_errors(path)
 
 
 def errors_of(chk: TypeChecker) -> Errors:

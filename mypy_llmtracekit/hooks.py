@@ -46,8 +46,8 @@ from mypy.plugin import (
 )
 from mypy.types import Type
 
-from mypy_llmtracekit import __version__, compat, config
-from mypy_llmtracekit.compat import Finding, Location
+from mypy_llmtracekit import __version__, compat, compat_errors, config
+from mypy_llmtracekit.compat_errors import Finding, Location
 from mypy_llmtracekit.summary_store import SummaryStore
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ class LlmTracekitPlugin(Plugin):
         self._daemon: bool = compat.is_daemon(options)
         self._checkers: dict[str, TypeChecker] = {}
         self._last_checker: TypeChecker | None = None
-        self._reporter = compat.Reporter(daemon=self._daemon)
+        self._reporter = compat_errors.Reporter(daemon=self._daemon)
         self._store: SummaryStore = SummaryStore.for_cache(options.cache_dir)
         # What mypy stores with each module's cache: a change invalidates it.
         self._config_data: dict[str, Any] = {
@@ -125,7 +125,8 @@ class LlmTracekitPlugin(Plugin):
             return
 
     def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
-        """Under dmypy: the anchor module its findings are filed under (see compat.Reporter)."""
+        """Under dmypy: the anchor module its findings are filed under
+        (see ``compat_errors.Reporter``)."""
         try:
             if compat.needs_anchor(file, self.options):
                 return [(ANCHOR_PRIORITY, compat.ANCHOR_MODULE, -1)]
@@ -214,7 +215,7 @@ class LlmTracekitPlugin(Plugin):
         if chk is not None:
             self._reporter.report(chk, findings)
             if self._daemon:
-                compat.recount_unused_ignores(compat.errors_of(chk), chk.path)
+                compat_errors.recount_unused_ignores(compat.errors_of(chk), chk.path)
         elif self._last_checker is not None:
             self._reporter.forget(compat.errors_of(self._last_checker), module)
         used = ctx.chain_modules if ctx is not None else set()

@@ -30,7 +30,7 @@ from mypy.nodes import (
 from mypy.options import Options
 from mypy.types import ProperType, Type, get_proper_type
 
-from mypy_llmtracekit.compat import Finding, Location
+from mypy_llmtracekit.compat_errors import Finding, Location
 
 if TYPE_CHECKING:
     # Types of ModuleContext's fields only: importing this module (every rule

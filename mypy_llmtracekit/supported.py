@@ -1,12 +1,12 @@
 """Which mypy the plugin serves, and the one line it prints on any other.
 
-The plugin reads a few mypy internals (``compat.py``), so it is tested against,
-and runs on, one range of mypy releases only: ``SUPPORTED``, the same range as
-the ``mypy`` requirement in ``pyproject.toml`` (``tests/test_version.py`` keeps
-the two equal). On a mypy outside that range, or one that lacks an internal the
-plugin needs, ``plugin(version)`` stops the run with one line naming both
-versions and the range, exit status 2: never a silent run that checks nothing,
-never a traceback.
+The plugin reads a few mypy internals (``compat.py``, ``compat_errors.py``), so
+it is tested against, and runs on, one range of mypy releases only:
+``SUPPORTED``, the same range as the ``mypy`` requirement in ``pyproject.toml``
+(``tests/test_version.py`` keeps the two equal). On a mypy outside that range, or
+one that lacks an internal the plugin needs, ``plugin(version)`` stops the run
+with one line naming both versions and the range, exit status 2: never a silent
+run that checks nothing, never a traceback.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""A test-only mypy plugin that exercises every function of mypy_llmtracekit.compat.
+"""A test-only mypy plugin that exercises every function of the compatibility layer
+(mypy_llmtracekit.compat and .compat_errors).
 
 It records what each function returned for the module ``target`` into
 ``compat.json`` in the working directory; tests/test_compat.py reads it.
@@ -16,7 +17,7 @@ from mypy.nodes import AssignmentStmt, MypyFile, NameExpr
 from mypy.plugin import FunctionContext, Plugin
 from mypy.types import Type
 
-from mypy_llmtracekit import compat
+from mypy_llmtracekit import compat, compat_errors
 from mypy_llmtracekit.rule import error_code
 
 PROBE = error_code("ltk-probe", "test probe")
@@ -66,10 +67,10 @@ class CompatProbe(Plugin):
             daemon=compat.is_daemon(chk.options),
             anchor_reachable=compat.anchor_reachable(self.options),
             needs_anchor=compat.needs_anchor(file, self.options),
-            location=list(compat.Location.of(value)),
+            location=_spans(compat_errors.Location.of(value)),
         )
-        compat.Reporter(daemon=False).report(
-            chk, [(PROBE, "probe finding", compat.Location.of(value))]
+        compat_errors.Reporter(daemon=False).report(
+            chk, [(PROBE, "probe finding", compat_errors.Location.of(value))]
         )
         Path("compat.json").write_text(json.dumps(self.seen, sort_keys=True))
         return set()
@@ -77,3 +78,7 @@ class CompatProbe(Plugin):
 
 def plugin(version: str) -> type[Plugin]:
     return CompatProbe
+
+
+def _spans(loc: compat_errors.Location) -> list[int]:
+    return [loc.line, loc.column, loc.end_line, loc.end_column]

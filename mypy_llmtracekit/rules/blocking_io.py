@@ -107,7 +107,7 @@ from mypy_llmtracekit.catalogue import (
     arguments_block,
     blocking_api,
 )
-from mypy_llmtracekit.compat import Location
+from mypy_llmtracekit.compat_errors import Location
 from mypy_llmtracekit.guards import offloaded_elsewhere, waits_on_finished, written
 from mypy_llmtracekit.names import class_called
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code

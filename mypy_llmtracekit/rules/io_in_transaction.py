@@ -100,7 +100,7 @@ from mypy.nodes import (
 from mypy.types import ProperType
 
 from mypy_llmtracekit.callees import function_key, project_function
-from mypy_llmtracekit.compat import Finding, Location
+from mypy_llmtracekit.compat_errors import Finding, Location
 from mypy_llmtracekit.declared import flatten
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.rules.blocking_io import receiver_classes
