@@ -39,13 +39,13 @@ IN_WHEEL = (
 )
 # In the installed wheel, every data file is read from its twin (not re-parsed).
 TWINS_CURRENT = """
-import hashlib, json, os
+import json, os
 from mypy_llmtracekit import data_files
 for name in sorted(os.listdir(data_files.DATA_DIR)):
     if name.endswith(".toml"):
         base = os.path.join(data_files.DATA_DIR, name[: -len(".toml")])
         with open(base + ".toml", "rb") as toml, open(base + ".json") as twin:
-            assert json.load(twin)["toml_sha256"] == hashlib.sha256(toml.read()).hexdigest(), name
+            assert json.load(twin)["toml_crc32"] == data_files.checksum(toml.read()), name
 print("twins current")
 """
 

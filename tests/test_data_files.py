@@ -33,7 +33,19 @@ def test_a_twin_of_other_bytes_is_not_read(tmp_path: Path) -> None:
     assert data_files.load("blocking_io", str(tmp_path)) == {"edited": {"instead": "x"}}
 
 
-@pytest.mark.parametrize("damage", ["", "{", '{"toml_sha256": 1}', "[]"])
+def test_a_twin_of_bytes_of_the_same_size_is_not_read(tmp_path: Path) -> None:
+    toml = _copy(tmp_path, "transaction_io")
+    source = toml.read_bytes()
+    (tmp_path / "transaction_io.json").write_text(data_files.twin_of(source))
+    edited = source.replace(b'"httpx.request"', b'"httpy.request"', 1)
+    assert len(edited) == len(source) and edited != source
+    toml.write_bytes(edited)
+    loaded = data_files.load("transaction_io", str(tmp_path))
+    assert loaded == data_files.tomllib.loads(edited.decode("utf-8"))
+    assert loaded != data_files.tomllib.loads(source.decode("utf-8"))
+
+
+@pytest.mark.parametrize("damage", ["", "{", '{"toml_crc32": 1}', "[]"])
 def test_a_damaged_twin_is_not_read(tmp_path: Path, damage: str) -> None:
     _copy(tmp_path, "transaction_io")
     (tmp_path / "transaction_io.json").write_text(damage)
