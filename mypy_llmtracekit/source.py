@@ -24,9 +24,11 @@ from mypy.nodes import (
 
 from mypy_llmtracekit.rule import ModuleContext
 
-_OPENER_SPACE = re.compile(r"([(\[{])\s+")
-_CLOSER_SPACE = re.compile(r",?\s+([)\]}])")
-_CHAIN_SPACE = re.compile(r"([)\]\w])\s+\.(?=[A-Za-z_])")
+# Compiled by ``re`` on first use (and cached there), not at import: only an
+# expression written over several lines needs them.
+_OPENER_SPACE = r"([(\[{])\s+"
+_CLOSER_SPACE = r",?\s+([)\]}])"
+_CHAIN_SPACE = r"([)\]\w])\s+\.(?=[A-Za-z_])"
 
 
 def source_lines(path: str) -> list[bytes] | None:
@@ -61,8 +63,8 @@ def _sliced(lines: list[bytes], expr: Expression) -> str | None:
     except UnicodeDecodeError:
         return None
     if expr.line != end_line:
-        text = _CLOSER_SPACE.sub(r"\1", _OPENER_SPACE.sub(r"\1", text))
-        text = _CHAIN_SPACE.sub(r"\1.", text)
+        text = re.sub(_CLOSER_SPACE, r"\1", re.sub(_OPENER_SPACE, r"\1", text))
+        text = re.sub(_CHAIN_SPACE, r"\1.", text)
     return text or None
 
 
