@@ -103,8 +103,10 @@ class Reporter:
         self.anchored = False
         # (module id, channel) -> (file path, findings accepted by mypy); dmypy only.
         self._kept: dict[tuple[str, str], tuple[str, list[ErrorInfo]]] = {}
-        # The error map the kept findings were last put into (a reset replaces it).
+        # The error map the kept findings were last put into (a reset replaces it),
+        # and the error list that holds it.
         self._map: object = None
+        self._errors: Errors | None = None
 
     def report(self, chk: TypeChecker, findings: Iterable[Finding]) -> None:
         """Report every finding for the module ``chk`` checks (both channels)."""
@@ -209,7 +211,10 @@ class Reporter:
         ``live`` once per reset, at the first call after it, sees every removal;
         this runs at every call hook, where a scan of all kept modules is too dear.
         """
-        if errors is None or not self.daemon or errors.error_info_map is self._map:
+        if errors is None or not self.daemon:
+            return
+        self._errors = errors
+        if errors.error_info_map is self._map:
             return
         if live is not None:
             for key in [key for key in self._kept if key[0] not in live]:
@@ -217,6 +222,14 @@ class Reporter:
         self._map = errors.error_info_map
         for path, infos in self._kept.values():
             _put_back(errors, path, infos)
+
+    def in_sync(self) -> bool:
+        """Under dmypy: whether the error list last synced still holds the kept
+        findings (no reset since), so that :meth:`sync` would do nothing for it.
+
+        The call hooks ask this at every call, instead of syncing (two more frames):
+        every checker of a build reports into the one error list."""
+        return self._errors is not None and self._errors.error_info_map is self._map
 
 
 def _put_back(errors: Errors, path: str, infos: list[ErrorInfo]) -> None:

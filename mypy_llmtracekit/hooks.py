@@ -146,11 +146,14 @@ class LlmTracekitPlugin(Plugin):
 
     # mypy asks these about every call it checks (a signature hook first, for some
     # calls; these two for every call with a name): tens of thousands of times a
-    # run, so the common case, the same checker as the last call, is one test.
+    # run, so the common case, the same checker as the last call (and under the
+    # daemon, no reset of the error list since the last sync), is one test.
 
     def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
         try:
-            if self._daemon or compat.current_checker() is not self._last_checker:
+            if compat.current_checker() is not self._last_checker or (
+                self._daemon and not self._reporter.in_sync()
+            ):
                 self._observe()
         # A plugin bug must never crash mypy.
         except Exception:  # type: ignore[ltk-broad-except]
@@ -159,7 +162,9 @@ class LlmTracekitPlugin(Plugin):
 
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
         try:
-            if self._daemon or compat.current_checker() is not self._last_checker:
+            if compat.current_checker() is not self._last_checker or (
+                self._daemon and not self._reporter.in_sync()
+            ):
                 self._observe()
         # A plugin bug must never crash mypy.
         except Exception:  # type: ignore[ltk-broad-except]
