@@ -19,12 +19,16 @@ allowed, and exit status 2 (the status mypy uses for usage errors).
 from __future__ import annotations
 
 import configparser
+import functools
 import hashlib
 import json
+import os
 import re
 import sys
 from pathlib import Path
 from typing import Any
+
+from mypy_llmtracekit import __version__
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -217,3 +221,80 @@ def _checked_list(where: str, value: object, spec: _Key) -> tuple[str, ...]:
         if not re.fullmatch(spec.pattern, item):
             raise ConfigError(f"{where}: {item!r} is not valid; expected {spec.help}")
     return tuple(value)
+
+
+# --- the plugin's identity: what mypy stores with each module's cache ----------
+
+
+def announce_identity(config_data: dict[str, Any]) -> None:
+    """Make the settings and the plugin's code part of its identity for the daemon.
+
+    ``dmypy run`` restarts the daemon when a plugin's snapshot (its module's
+    ``__version__`` and the hash of that one file) changed; mypy's own options do
+    not include our section, so a changed ``[mypy_llmtracekit]`` (or an upgraded
+    rule module) would otherwise go unnoticed. The local version label is a hash
+    of the settings and of the plugin's files.
+    """
+    package = sys.modules.get("mypy_llmtracekit")
+    if package is None:
+        return
+    identity = f"{config_data['settings']}|{config_data['code']}"
+    label = hashlib.sha256(identity.encode()).hexdigest()[:12]
+    setattr(package, "__version__", f"{__version__}+run.{label}")
+
+
+# The plugin's code: its modules and its catalogue data.
+_CODE_SUFFIXES = (".py", ".toml")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the plugin's own files: a changed rule invalidates mypy's cache too.
+
+    Installed from a wheel, the hashes its installer recorded (the RECORD file beside
+    the package: one small read, the same on every reinstall of the same files);
+    from a source checkout (an editable install), the files themselves.
+    """
+    package = os.path.dirname(os.path.abspath(__file__))  # this module's folder
+    digest = hashlib.sha256()
+    recorded = _recorded_hashes(package)
+    if recorded:
+        for row in recorded:
+            digest.update(row.encode())
+        return digest.hexdigest()[:16]
+    for relative, path in _source_files(package):
+        digest.update(relative.encode())
+        with open(path, "rb") as f:
+            digest.update(f.read())
+    return digest.hexdigest()[:16]
+
+
+def _recorded_hashes(package: str) -> list[str]:
+    """The wheel's RECORD rows (path and sha256) of the package's code, sorted."""
+    record = os.path.join(
+        os.path.dirname(package), f"mypy_llmtracekit-{__version__}.dist-info", "RECORD"
+    )
+    try:
+        with open(record, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return []
+    prefix = os.path.basename(package) + "/"
+    rows = []
+    for line in lines:
+        path, _, rest = line.partition(",")
+        if path.startswith(prefix) and path.endswith(_CODE_SUFFIXES) and "sha256=" in rest:
+            rows.append(f"{path},{rest.partition(',')[0]}")
+    return sorted(rows)
+
+
+def _source_files(package: str) -> list[tuple[str, str]]:
+    """Every ``.py`` and ``.toml`` file of the package: (relative path, path), sorted."""
+    found = []
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in files:
+            if name.endswith(_CODE_SUFFIXES):
+                path = os.path.join(folder, name)
+                found.append((os.path.relpath(path, package).replace(os.sep, "/"), path))
+    return sorted(found)

@@ -26,8 +26,6 @@ error on the module, never a mypy INTERNAL ERROR.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import os
 import sys
 import traceback
@@ -93,10 +91,10 @@ class LlmTracekitPlugin(Plugin):
         # What mypy stores with each module's cache: a change invalidates it.
         self._config_data: dict[str, Any] = {
             "version": __version__,
-            "code": _code_fingerprint(),
+            "code": config.code_fingerprint(),
             "settings": self.settings.fingerprint(),
         }
-        _announce_identity(self._config_data)
+        config.announce_identity(self._config_data)
         # The catalogue is loaded on the first module mypy checks (a warm run needs none).
         self._blocking_apis: BlockingApis | None = None
         self._transaction_apis: TransactionApis | None = None
@@ -463,77 +461,3 @@ def _internal_finding(exc: Exception) -> Finding:
         "other diagnostics are unaffected. Please report this bug"
     )
     return (INTERNAL, message, Location(1, 0, 1, 1))
-
-
-def _announce_identity(config_data: dict[str, Any]) -> None:
-    """Make the settings and the plugin's code part of its identity for the daemon.
-
-    ``dmypy run`` restarts the daemon when a plugin's snapshot (its module's
-    ``__version__`` and the hash of that one file) changed; mypy's own options do
-    not include our section, so a changed ``[mypy_llmtracekit]`` (or an upgraded
-    rule module) would otherwise go unnoticed. The local version label is a hash
-    of the settings and of the plugin's files.
-    """
-    package = sys.modules.get("mypy_llmtracekit")
-    if package is None:
-        return
-    identity = f"{config_data['settings']}|{config_data['code']}"
-    label = hashlib.sha256(identity.encode()).hexdigest()[:12]
-    setattr(package, "__version__", f"{__version__}+run.{label}")
-
-
-# The plugin's code: its modules and its catalogue data.
-_CODE_SUFFIXES = (".py", ".toml")
-
-
-@functools.cache
-def _code_fingerprint() -> str:
-    """A hash of the plugin's own files: a changed rule invalidates mypy's cache too.
-
-    Installed from a wheel, the hashes its installer recorded (the RECORD file beside
-    the package: one small read, the same on every reinstall of the same files);
-    from a source checkout (an editable install), the files themselves.
-    """
-    package = os.path.dirname(os.path.abspath(__file__))
-    digest = hashlib.sha256()
-    recorded = _recorded_hashes(package)
-    if recorded:
-        for row in recorded:
-            digest.update(row.encode())
-        return digest.hexdigest()[:16]
-    for relative, path in _source_files(package):
-        digest.update(relative.encode())
-        with open(path, "rb") as f:
-            digest.update(f.read())
-    return digest.hexdigest()[:16]
-
-
-def _recorded_hashes(package: str) -> list[str]:
-    """The wheel's RECORD rows (path and sha256) of the package's code, sorted."""
-    record = os.path.join(
-        os.path.dirname(package), f"mypy_llmtracekit-{__version__}.dist-info", "RECORD"
-    )
-    try:
-        with open(record, encoding="utf-8") as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return []
-    prefix = os.path.basename(package) + "/"
-    rows = []
-    for line in lines:
-        path, _, rest = line.partition(",")
-        if path.startswith(prefix) and path.endswith(_CODE_SUFFIXES) and "sha256=" in rest:
-            rows.append(f"{path},{rest.partition(',')[0]}")
-    return sorted(rows)
-
-
-def _source_files(package: str) -> list[tuple[str, str]]:
-    """Every ``.py`` and ``.toml`` file of the package: (relative path, path), sorted."""
-    found = []
-    for folder, dirs, files in os.walk(package):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        for name in files:
-            if name.endswith(_CODE_SUFFIXES):
-                path = os.path.join(folder, name)
-                found.append((os.path.relpath(path, package).replace(os.sep, "/"), path))
-    return sorted(found)
