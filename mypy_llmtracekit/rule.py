@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
@@ -70,14 +70,24 @@ class ScopeKind(Enum):
     FUNCTION = "function"
 
 
-class Scope(NamedTuple):
-    """The innermost scope around a node."""
+class Scope:
+    """The innermost scope around a node.
 
-    kind: ScopeKind
-    # The innermost function or lambda, if any.
-    function: FuncItem | None = None
-    # The innermost class, if any (a method's class too).
-    cls: ClassDef | None = None
+    A plain class, as ``config.Settings``: the walker makes one per function and
+    class, and the rules read its fields.
+    """
+
+    def __init__(
+        self,
+        kind: ScopeKind,
+        # The innermost function or lambda, if any.
+        function: FuncItem | None = None,
+        # The innermost class, if any (a method's class too).
+        cls: ClassDef | None = None,
+    ) -> None:
+        self.kind = kind
+        self.function = function
+        self.cls = cls
 
     @property
     def in_coroutine(self) -> bool:
@@ -173,22 +183,40 @@ ExpressionStmtHandler = Callable[[ModuleContext, ExpressionStmt, Scope], None]
 ModuleEndHandler = Callable[[ModuleContext], None]
 
 
-class Rule(NamedTuple):
-    """One rule of the style guide, as the plugin enforces it."""
+class Rule:
+    """One rule of the style guide, as the plugin enforces it.
 
-    code: ErrorCode
-    summary: str
-    # The rule's module: its docstring is the rule's page (``cli.rule_doc``).
-    module: str
-    on_assignment: AssignmentHandler | None = None
-    on_call: CallHandler | None = None
-    on_function: FunctionHandler | None = None
-    on_type_alias: TypeAliasHandler | None = None
-    on_class: ClassHandler | None = None
-    on_try: TryHandler | None = None
-    on_expression_stmt: ExpressionStmtHandler | None = None
-    # After the whole module was walked.
-    on_module_end: ModuleEndHandler | None = None
+    A plain class, as ``config.Settings``: each rule's module creates one at import.
+    """
+
+    def __init__(
+        self,
+        *,
+        code: ErrorCode,
+        summary: str,
+        # The rule's module: its docstring is the rule's page (``cli.rule_doc``).
+        module: str,
+        on_assignment: AssignmentHandler | None = None,
+        on_call: CallHandler | None = None,
+        on_function: FunctionHandler | None = None,
+        on_type_alias: TypeAliasHandler | None = None,
+        on_class: ClassHandler | None = None,
+        on_try: TryHandler | None = None,
+        on_expression_stmt: ExpressionStmtHandler | None = None,
+        # After the whole module was walked.
+        on_module_end: ModuleEndHandler | None = None,
+    ) -> None:
+        self.code = code
+        self.summary = summary
+        self.module = module
+        self.on_assignment = on_assignment
+        self.on_call = on_call
+        self.on_function = on_function
+        self.on_type_alias = on_type_alias
+        self.on_class = on_class
+        self.on_try = on_try
+        self.on_expression_stmt = on_expression_stmt
+        self.on_module_end = on_module_end
 
     @property
     def name(self) -> str:
