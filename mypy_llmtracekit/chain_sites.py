@@ -11,7 +11,6 @@ every chain finding of the module from them, without re-checking it.
 from __future__ import annotations
 
 from collections.abc import Container
-from typing import NamedTuple
 
 from mypy_llmtracekit.compat_errors import Finding
 from mypy_llmtracekit.rule import ModuleContext
@@ -19,11 +18,16 @@ from mypy_llmtracekit.rules import blocking_io_indirect, io_in_transaction
 from mypy_llmtracekit.summaries import SummaryOf
 
 
-class ChainSites(NamedTuple):
-    """One module's chain call sites, by rule."""
+class ChainSites:
+    """One module's chain call sites, by rule (a plain class, as ``config.Settings``)."""
 
-    blocking: tuple[blocking_io_indirect.Site, ...] = ()
-    transaction: tuple[io_in_transaction.Site, ...] = ()
+    def __init__(
+        self,
+        blocking: tuple[blocking_io_indirect.Site, ...] = (),
+        transaction: tuple[io_in_transaction.Site, ...] = (),
+    ) -> None:
+        self.blocking = blocking
+        self.transaction = transaction
 
 
 def sites_of(ctx: ModuleContext) -> ChainSites:

@@ -31,33 +31,67 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Callable, Container, Iterable
-from typing import NamedTuple
 
 from mypy_llmtracekit.summary_store import FORMAT as _FORMAT
 
 
-class FunctionSummary(NamedTuple):
-    """One function: the APIs it calls directly, and the project functions it calls."""
+class FunctionSummary:
+    """One function: the APIs it calls directly, and the project functions it calls.
 
-    # Catalogued blocking APIs (sync functions only).
-    blocking: tuple[str, ...] = ()
-    # Project sync functions called.
-    calls: tuple[str, ...] = ()
-    # External-I/O APIs (transaction_catalogue), awaited or not.
-    io: tuple[str, ...] = ()
-    # Project ``async def`` functions called, awaited or not.
-    coroutines: tuple[str, ...] = ()
+    A plain class, as ``config.Settings``; equal when every field is equal (the
+    daemon compares a module's summaries before and after a pass).
+    """
+
+    def __init__(
+        self,
+        # Catalogued blocking APIs (sync functions only).
+        blocking: tuple[str, ...] = (),
+        # Project sync functions called.
+        calls: tuple[str, ...] = (),
+        # External-I/O APIs (transaction_catalogue), awaited or not.
+        io: tuple[str, ...] = (),
+        # Project ``async def`` functions called, awaited or not.
+        coroutines: tuple[str, ...] = (),
+    ) -> None:
+        self.blocking = blocking
+        self.calls = calls
+        self.io = io
+        self.coroutines = coroutines
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FunctionSummary):
+            return NotImplemented
+        return (
+            self.blocking == other.blocking
+            and self.calls == other.calls
+            and self.io == other.io
+            and self.coroutines == other.coroutines
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.blocking, self.calls, self.io, self.coroutines))
 
     def is_empty(self) -> bool:
         """True when the function calls nothing a chain could follow or end at."""
         return not (self.blocking or self.calls or self.io or self.coroutines)
 
 
-class ModuleSummary(NamedTuple):
-    """What another module needs to know about this module's functions."""
+class ModuleSummary:
+    """What another module needs to know about this module's functions.
 
-    module: str
-    functions: dict[str, FunctionSummary]
+    A plain class, as ``config.Settings``; equal when the module and every
+    function's summary are equal (the daemon compares a module's summaries before
+    and after a pass). Not hashable: its functions are a dict.
+    """
+
+    def __init__(self, module: str, functions: dict[str, FunctionSummary]) -> None:
+        self.module = module
+        self.functions = functions
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ModuleSummary):
+            return NotImplemented
+        return self.module == other.module and self.functions == other.functions
 
     def to_json(self) -> str:
         """Serialise canonically (equal summaries give equal bytes)."""
