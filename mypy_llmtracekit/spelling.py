@@ -32,8 +32,6 @@ Message shapes built on this (another tool parses them)::
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from mypy.nodes import (
     ARG_POS,
     FuncDef,
@@ -96,12 +94,18 @@ class Unspellable(Exception):
     """A type that cannot be written into the file; the argument says why."""
 
 
-class Spelled(NamedTuple):
-    """A type written for one file: the text, the imports it needs, or why not."""
+class Spelled:
+    """A type written for one file: the text, the imports it needs, or why not.
 
-    text: str | None
-    imports: tuple[str, ...] = ()
-    reason: str | None = None
+    A plain class, as ``config.Settings``.
+    """
+
+    def __init__(
+        self, text: str | None, imports: tuple[str, ...] = (), reason: str | None = None
+    ) -> None:
+        self.text = text
+        self.imports = imports
+        self.reason = reason
 
     @property
     def add(self) -> str:
@@ -233,14 +237,19 @@ def _type_checking_names(tree: MypyFile) -> frozenset[str]:
     return frozenset(names)
 
 
-class Site(NamedTuple):
-    """Where an annotation would be pasted."""
+class Site:
+    """Where an annotation would be pasted (a plain class, as ``config.Settings``)."""
 
-    # Full names of the type variables in scope there (the class's, the function's).
-    type_vars: frozenset[str] = frozenset()
-    # True where Python evaluates the annotation when the line runs (module and
-    # class level, signatures) and the module has no ``from __future__ import annotations``.
-    runtime: bool = False
+    def __init__(
+        self,
+        # Full names of the type variables in scope there (the class's, the function's).
+        type_vars: frozenset[str] = frozenset(),
+        # True where Python evaluates the annotation when the line runs (module and class
+        # level, signatures) and the module has no ``from __future__ import annotations``.
+        runtime: bool = False,
+    ) -> None:
+        self.type_vars = type_vars
+        self.runtime = runtime
 
 
 def site_for(tree: MypyFile, info: TypeInfo | None, func: FuncDef | None, *, runtime: bool) -> Site:
