@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Container, Mapping, Sequence
 from types import MappingProxyType
-from typing import Literal, NamedTuple, Union
+from typing import Literal, Union
 
 from mypy.nodes import (
     ARG_NAMED,
@@ -52,11 +52,23 @@ Lookup = Callable[[str], "SymbolNode | None"]
 LookupName = Callable[[str], "SymbolNode | str | None"]
 
 
-class FalseFlag(NamedTuple):
-    """The call does not block when this argument is literally ``False``."""
+class FalseFlag:
+    """The call does not block when this argument is literally ``False``.
 
-    keyword: str
-    position: int
+    A plain class, as ``config.Settings``; equal when both fields are.
+    """
+
+    def __init__(self, keyword: str, position: int) -> None:
+        self.keyword = keyword
+        self.position = position
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FalseFlag):
+            return NotImplemented
+        return self.keyword == other.keyword and self.position == other.position
+
+    def __hash__(self) -> int:
+        return hash((self.keyword, self.position))
 
 
 # "args": blocks only when called with arguments (``smtplib.SMTP(host)`` connects).
@@ -66,36 +78,49 @@ class FalseFlag(NamedTuple):
 Condition = Union[Literal["args", "path", "address"], FalseFlag]
 
 
-class Hit(NamedTuple):
+class Hit:
     """A catalogue hit: the API as users know it, and what to write instead.
 
     ``condition``, when set, must hold for the call's arguments for it to block.
+    A plain class, as ``config.Settings``.
     """
 
-    api: str
-    instead: str
-    condition: Condition | None = None
+    def __init__(self, api: str, instead: str, condition: Condition | None = None) -> None:
+        self.api = api
+        self.instead = instead
+        self.condition = condition
 
 
 # The name rules/blocking_io_indirect.py and older code know a hit by.
 Blocking = Hit
 
 
-class ClassSpec(NamedTuple):
-    """Which methods of one class block."""
+class ClassSpec:
+    """Which methods of one class block (a plain class, as ``config.Settings``)."""
 
-    name: str
-    instead: str
-    methods: frozenset[str] = frozenset()
-    every_method: bool = False
-    excluded: frozenset[str] = frozenset()
-    # Show the receiver's own class in the message, not this (base) class.
-    show_receiver: bool = False
-    # method -> the argument that makes it non-blocking when False.
-    unless_false: Mapping[str, FalseFlag] = MappingProxyType({})
-    # Suffixes of view classes: ``CompletionsWithRawResponse``, in the module of a
-    # subclass ``Completions``, wraps its methods (``with_raw_response.create``).
-    views: frozenset[str] = frozenset()
+    def __init__(
+        self,
+        name: str,
+        instead: str,
+        methods: frozenset[str] = frozenset(),
+        every_method: bool = False,
+        excluded: frozenset[str] = frozenset(),
+        # Show the receiver's own class in the message, not this (base) class.
+        show_receiver: bool = False,
+        # method -> the argument that makes it non-blocking when False.
+        unless_false: Mapping[str, FalseFlag] = MappingProxyType({}),
+        # Suffixes of view classes: ``CompletionsWithRawResponse``, in the module of a
+        # subclass ``Completions``, wraps its methods (``with_raw_response.create``).
+        views: frozenset[str] = frozenset(),
+    ) -> None:
+        self.name = name
+        self.instead = instead
+        self.methods = methods
+        self.every_method = every_method
+        self.excluded = excluded
+        self.show_receiver = show_receiver
+        self.unless_false = unless_false
+        self.views = views
 
     def blocks(self, method: str) -> bool:
         """Return True if calling ``method`` on this class blocks."""
@@ -110,13 +135,22 @@ class ClassSpec(NamedTuple):
         return method in self.methods
 
 
-class Catalogue(NamedTuple):
-    """Catalogue entries by the names users write (not yet resolved)."""
+class Catalogue:
+    """Catalogue entries by the names users write (not yet resolved).
 
-    functions: dict[str, Hit]
-    classes: dict[str, ClassSpec]
-    # Classes whose construction blocks, by name.
-    constructors: dict[str, Hit]
+    A plain class, as ``config.Settings``.
+    """
+
+    def __init__(
+        self,
+        functions: dict[str, Hit],
+        classes: dict[str, ClassSpec],
+        # Classes whose construction blocks, by name.
+        constructors: dict[str, Hit],
+    ) -> None:
+        self.functions = functions
+        self.classes = classes
+        self.constructors = constructors
 
 
 def _named_hits(raw: object, instead: str) -> dict[str, Hit]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Container, Iterable, Mapping, Sequence
-from typing import NamedTuple
 
 from mypy.lookup import lookup_fully_qualified
 from mypy.nodes import FUNC_NO_INFO, Decorator, FuncBase, MypyFile, SymbolNode, TypeInfo
@@ -26,13 +25,20 @@ from mypy_llmtracekit.compat import lookup_lazily
 from mypy_llmtracekit.names import PendingNames
 
 
-class IoClass(NamedTuple):
-    """Which methods of one class are external I/O."""
+class IoClass:
+    """Which methods of one class are external I/O (a plain class, as ``config.Settings``)."""
 
-    name: str
-    methods: frozenset[str] = frozenset()
-    every_method: bool = False
-    excluded: frozenset[str] = frozenset()
+    def __init__(
+        self,
+        name: str,
+        methods: frozenset[str] = frozenset(),
+        every_method: bool = False,
+        excluded: frozenset[str] = frozenset(),
+    ) -> None:
+        self.name = name
+        self.methods = methods
+        self.every_method = every_method
+        self.excluded = excluded
 
     def performs_io(self, method: str) -> bool:
         """Return True if calling ``method`` on this class is external I/O."""
@@ -42,16 +48,28 @@ class IoClass(NamedTuple):
         return method in self.methods
 
 
-class TransactionData(NamedTuple):
-    """The catalogue as written in the data file (names not yet resolved)."""
+class TransactionData:
+    """The catalogue as written in the data file (names not yet resolved).
 
-    # Transaction openers: class -> methods, and functions.
-    opener_classes: Mapping[str, frozenset[str]]
-    opener_functions: frozenset[str]
-    # External I/O.
-    functions: frozenset[str]
-    classes: Mapping[str, IoClass]
-    packages: frozenset[str]
+    A plain class, as ``config.Settings``.
+    """
+
+    def __init__(
+        self,
+        *,
+        # Transaction openers: class -> methods, and functions.
+        opener_classes: Mapping[str, frozenset[str]],
+        opener_functions: frozenset[str],
+        # External I/O.
+        functions: frozenset[str],
+        classes: Mapping[str, IoClass],
+        packages: frozenset[str],
+    ) -> None:
+        self.opener_classes = opener_classes
+        self.opener_functions = opener_functions
+        self.functions = functions
+        self.classes = classes
+        self.packages = packages
 
 
 @functools.cache
