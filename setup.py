@@ -30,7 +30,7 @@ DATA: str = os.path.join("mypy_llmtracekit", "data")
 # Not compiled: the plugin class (a subclass of mypy's compiled ``Plugin``, which
 # mypyc cannot subclass from another compilation unit), the package's entry point,
 # and the command line and ``fix`` (run once, not per module; their tests patch them).
-INTERPRETED = {"__init__.py", "__main__.py", "hooks.py", "cli.py", "fix.py", "suggest.py"}
+INTERPRETED = {"__init__.py", "__main__.py", "hooks.py", "cli.py", "fix.py"}
 
 
 def compiled_modules() -> list[str]:
