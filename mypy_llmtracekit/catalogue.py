@@ -55,7 +55,7 @@ LookupName = Callable[[str], "SymbolNode | str | None"]
 class FalseFlag:
     """The call does not block when this argument is literally ``False``.
 
-    A plain class, as ``config.Settings``; equal when both fields are.
+    Equal when both fields are.
     """
 
     def __init__(self, keyword: str, position: int) -> None:
@@ -82,7 +82,6 @@ class Hit:
     """A catalogue hit: the API as users know it, and what to write instead.
 
     ``condition``, when set, must hold for the call's arguments for it to block.
-    A plain class, as ``config.Settings``.
     """
 
     def __init__(self, api: str, instead: str, condition: Condition | None = None) -> None:
@@ -96,7 +95,7 @@ Blocking = Hit
 
 
 class ClassSpec:
-    """Which methods of one class block (a plain class, as ``config.Settings``)."""
+    """Which methods of one class block."""
 
     def __init__(
         self,
@@ -136,10 +135,7 @@ class ClassSpec:
 
 
 class Catalogue:
-    """Catalogue entries by the names users write (not yet resolved).
-
-    A plain class, as ``config.Settings``.
-    """
+    """Catalogue entries by the names users write (not yet resolved)."""
 
     def __init__(
         self,

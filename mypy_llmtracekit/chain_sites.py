@@ -19,7 +19,7 @@ from mypy_llmtracekit.summaries import SummaryOf
 
 
 class ChainSites:
-    """One module's chain call sites, by rule (a plain class, as ``config.Settings``)."""
+    """One module's chain call sites, by rule."""
 
     def __init__(
         self,

@@ -33,8 +33,8 @@ class Location:
     """Where a finding points: 1-based line, 0-based column, inclusive span end.
 
     A value (equal and hashed by its four numbers; ``blocking_io`` keys a dict by
-    it), as a plain class: a NamedTuple cost about 1M instructions to define at
-    every plugin load, warm runs included.
+    it), as a plain class (ARCHITECTURE.md: records): it is defined at every plugin
+    load, warm runs included.
     """
 
     __slots__ = ("line", "column", "end_line", "end_column")

@@ -71,11 +71,7 @@ class ScopeKind(Enum):
 
 
 class Scope:
-    """The innermost scope around a node.
-
-    A plain class, as ``config.Settings``: the walker makes one per function and
-    class, and the rules read its fields.
-    """
+    """The innermost scope around a node."""
 
     def __init__(
         self,
@@ -184,10 +180,7 @@ ModuleEndHandler = Callable[[ModuleContext], None]
 
 
 class Rule:
-    """One rule of the style guide, as the plugin enforces it.
-
-    A plain class, as ``config.Settings``: each rule's module creates one at import.
-    """
+    """One rule of the style guide, as the plugin enforces it."""
 
     def __init__(
         self,

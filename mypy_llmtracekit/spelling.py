@@ -95,10 +95,7 @@ class Unspellable(Exception):
 
 
 class Spelled:
-    """A type written for one file: the text, the imports it needs, or why not.
-
-    A plain class, as ``config.Settings``.
-    """
+    """A type written for one file: the text, the imports it needs, or why not."""
 
     def __init__(
         self, text: str | None, imports: tuple[str, ...] = (), reason: str | None = None
@@ -238,7 +235,7 @@ def _type_checking_names(tree: MypyFile) -> frozenset[str]:
 
 
 class Site:
-    """Where an annotation would be pasted (a plain class, as ``config.Settings``)."""
+    """Where an annotation would be pasted."""
 
     def __init__(
         self,

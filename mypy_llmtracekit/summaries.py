@@ -38,8 +38,8 @@ from mypy_llmtracekit.summary_store import FORMAT as _FORMAT
 class FunctionSummary:
     """One function: the APIs it calls directly, and the project functions it calls.
 
-    A plain class, as ``config.Settings``; equal when every field is equal (the
-    daemon compares a module's summaries before and after a pass).
+    Equal when every field is equal (the daemon compares a module's summaries
+    before and after a pass).
     """
 
     def __init__(
@@ -79,9 +79,9 @@ class FunctionSummary:
 class ModuleSummary:
     """What another module needs to know about this module's functions.
 
-    A plain class, as ``config.Settings``; equal when the module and every
-    function's summary are equal (the daemon compares a module's summaries before
-    and after a pass). Not hashable: its functions are a dict.
+    Equal when the module and every function's summary are equal (the daemon
+    compares a module's summaries before and after a pass). Not hashable: its
+    functions are a dict.
     """
 
     def __init__(self, module: str, functions: dict[str, FunctionSummary]) -> None:

@@ -26,7 +26,7 @@ from mypy_llmtracekit.names import PendingNames
 
 
 class IoClass:
-    """Which methods of one class are external I/O (a plain class, as ``config.Settings``)."""
+    """Which methods of one class are external I/O."""
 
     def __init__(
         self,
@@ -49,10 +49,7 @@ class IoClass:
 
 
 class TransactionData:
-    """The catalogue as written in the data file (names not yet resolved).
-
-    A plain class, as ``config.Settings``.
-    """
+    """The catalogue as written in the data file (names not yet resolved)."""
 
     def __init__(
         self,
