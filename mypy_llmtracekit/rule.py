@@ -26,6 +26,7 @@ from mypy.nodes import (
     MypyFile,
     TryStmt,
     TypeAliasStmt,
+    WithStmt,
 )
 from mypy.options import Options
 from mypy.types import ProperType, Type, get_proper_type
@@ -138,6 +139,9 @@ class ModuleContext:
         # opened the transaction, "api" or "helper", the API or the helper's summary
         # key, where the call is. Its findings' modules go to ``chain_modules`` too.
         self.transaction_sites: list[tuple[int, str, str, Location]] = []
+        # The ids of the calls it judged (a nested transaction's are judged as the
+        # outer one's).
+        self.transaction_calls: set[int] = set()
 
     def type_of(self, expr: Expression) -> ProperType | None:
         """Return the type mypy inferred for ``expr`` (None if mypy did not check it)."""
@@ -176,6 +180,7 @@ TypeAliasHandler = Callable[[ModuleContext, TypeAliasStmt, Scope], None]
 ClassHandler = Callable[[ModuleContext, ClassDef, Scope], None]
 TryHandler = Callable[[ModuleContext, TryStmt, Scope], None]
 ExpressionStmtHandler = Callable[[ModuleContext, ExpressionStmt, Scope], None]
+WithHandler = Callable[[ModuleContext, WithStmt, Scope], None]
 ModuleEndHandler = Callable[[ModuleContext], None]
 
 
@@ -196,6 +201,7 @@ class Rule:
         on_class: ClassHandler | None = None,
         on_try: TryHandler | None = None,
         on_expression_stmt: ExpressionStmtHandler | None = None,
+        on_with: WithHandler | None = None,
         # After the whole module was walked.
         on_module_end: ModuleEndHandler | None = None,
     ) -> None:
@@ -209,6 +215,7 @@ class Rule:
         self.on_class = on_class
         self.on_try = on_try
         self.on_expression_stmt = on_expression_stmt
+        self.on_with = on_with
         self.on_module_end = on_module_end
 
     @property

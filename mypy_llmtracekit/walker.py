@@ -26,6 +26,7 @@ from mypy.nodes import (
     OverloadedFuncDef,
     TryStmt,
     TypeAliasStmt,
+    WithStmt,
 )
 
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind
@@ -216,6 +217,7 @@ class ModuleWalker:
             TryStmt: tuple(r.on_try for r in rules if r.on_try),
             ExpressionStmt: tuple(r.on_expression_stmt for r in rules if r.on_expression_stmt),
             TypeAliasStmt: tuple(r.on_type_alias for r in rules if r.on_type_alias),
+            WithStmt: tuple(r.on_with for r in rules if r.on_with),
         }
         # One dispatch per node: node class -> its plan. A class in no table (names,
         # literals) has no plan: the walk does not even call ``_visit`` for it.

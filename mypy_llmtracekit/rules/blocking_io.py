@@ -76,7 +76,6 @@ from mypy.nodes import (
     CallExpr,
     Expression,
     FuncDef,
-    FuncItem,
     MemberExpr,
     MypyFile,
     RefExpr,
@@ -110,8 +109,7 @@ from mypy_llmtracekit.catalogue import (
 from mypy_llmtracekit.compat_errors import Location
 from mypy_llmtracekit.guards import offloaded_elsewhere, waits_on_finished, written
 from mypy_llmtracekit.names import class_called
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
-from mypy_llmtracekit.statements import statements
+from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
 
 CODE: ErrorCode = error_code("ltk-blocking-io", "Blocking I/O call inside an async function")
 
@@ -296,27 +294,26 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
     ctx.report(CODE, message, call)
 
 
-def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
+def _check_with(ctx: ModuleContext, stmt: WithStmt, scope: Scope) -> None:
     """``with lock:`` in a coroutine: entering runs ``lock.__enter__()``, an acquire."""
-    del scope
-    if not func.is_coroutine:
+    func = scope.function
+    if scope.kind is not ScopeKind.FUNCTION or func is None or not func.is_coroutine:
         return
-    for stmt in statements(func.body.body):
-        if not isinstance(stmt, WithStmt) or stmt.is_async:
+    if stmt.is_async:
+        return
+    for expr in stmt.expr:
+        classes = receiver_classes(expression_type(ctx, expr))
+        hit = blocking_api(None, classes, "__enter__", ctx.blocking)
+        if hit is None:
             continue
-        for expr in stmt.expr:
-            classes = receiver_classes(expression_type(ctx, expr))
-            hit = blocking_api(None, classes, "__enter__", ctx.blocking)
-            if hit is None:
-                continue
-            api = hit.api.removesuffix(".__enter__")
-            name = func.name if isinstance(func, FuncDef) else "<lambda>"
-            ctx.report(
-                CODE,
-                f'Blocking "with {written(expr)}" (enters "{api}", which waits to acquire it) '
-                f'in async function "{name}" stalls the event loop; {hit.instead}',
-                expr,
-            )
+        api = hit.api.removesuffix(".__enter__")
+        name = func.name if isinstance(func, FuncDef) else "<lambda>"
+        ctx.report(
+            CODE,
+            f'Blocking "with {written(expr)}" (enters "{api}", which waits to acquire it) '
+            f'in async function "{name}" stalls the event loop; {hit.instead}',
+            expr,
+        )
 
 
 RULE: Rule = Rule(
@@ -324,5 +321,5 @@ RULE: Rule = Rule(
     summary="Blocking (synchronous I/O) API called directly in an async def",
     module=__name__,
     on_call=_check_call,
-    on_function=_check_function,
+    on_with=_check_with,
 )

@@ -89,7 +89,6 @@ from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
     CallExpr,
     Expression,
-    FuncItem,
     MemberExpr,
     MypyFile,
     Node,
@@ -102,9 +101,8 @@ from mypy.types import ProperType
 from mypy_llmtracekit.callees import function_key, project_function
 from mypy_llmtracekit.compat_errors import Finding, Location
 from mypy_llmtracekit.declared import flatten
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
 from mypy_llmtracekit.rules.blocking_io import receiver_classes
-from mypy_llmtracekit.statements import statements
 from mypy_llmtracekit.summaries import SummaryOf, function_label, io_chain
 from mypy_llmtracekit.transaction_catalogue import (
     TransactionApis,
@@ -209,19 +207,17 @@ def _typed(ctx: ModuleContext) -> Callable[[Expression], list[ProperType]]:
     return lambda expr: flatten(ctx.type_of(expr))
 
 
-def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
-    withs = [s for s in statements(func.body.body) if isinstance(s, WithStmt)]
-    if not withs:
+def _check_with(ctx: ModuleContext, stmt: WithStmt, scope: Scope) -> None:
+    if scope.kind is not ScopeKind.FUNCTION:
         return
     apis = ctx.transactions
-    seen: set[int] = set()
-    # Outer statements come first: a nested transaction's calls are already seen.
-    for stmt in withs:
-        for index, expr in enumerate(stmt.expr):
-            if _opener(ctx, apis, expr):
-                roots: list[Node] = [*stmt.expr[index + 1 :], stmt.body]
-                _check_block(ctx, apis, roots, expr.line, seen)
-                break
+    # The walk meets an outer statement first: a nested transaction's calls are
+    # already seen (as the outer one's).
+    for index, expr in enumerate(stmt.expr):
+        if _opener(ctx, apis, expr):
+            roots: list[Node] = [*stmt.expr[index + 1 :], stmt.body]
+            _check_block(ctx, apis, roots, expr.line, ctx.transaction_calls)
+            return
 
 
 def _finish(ctx: ModuleContext) -> None:
@@ -235,6 +231,6 @@ RULE: Rule = Rule(
     code=CODE,
     summary="External I/O (HTTP, S3, LLM SDKs, brokers, e-mail) while a DB transaction is open",
     module=__name__,
-    on_function=_check_function,
+    on_with=_check_with,
     on_module_end=_finish,
 )
