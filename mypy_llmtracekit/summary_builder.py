@@ -10,7 +10,7 @@ body, so the summary is the same before and after mypy checks the bodies.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from mypy.nodes import (
     Block,
@@ -25,7 +25,6 @@ from mypy.nodes import (
     MypyFile,
     Node,
     OverloadedFuncDef,
-    Statement,
     TryStmt,
     WhileStmt,
     WithStmt,
@@ -47,22 +46,32 @@ from mypy_llmtracekit.walker import own_calls
 def build_summary(tree: MypyFile, apis: BlockingApis, io: TransactionApis) -> ModuleSummary:
     """The summary of every function defined in ``tree``."""
     functions: dict[str, FunctionSummary] = {}
-    for func in _functions(tree.defs):
-        summary = _summarise(tree.fullname, func, apis, io)
+    # Source order, a function before the functions nested in it: the walk of a
+    # body finds the definitions in it, which come next.
+    stack = list(_functions(tree.defs))
+    stack.reverse()
+    while stack:
+        func = stack.pop()
+        nested: list[Node] = []
+        summary = _summarise(tree.fullname, func, apis, io, nested)
         if not summary.is_empty():
             functions[function_key(tree.fullname, func)] = summary
+        inner = list(_functions(nested))
+        inner.reverse()
+        stack.extend(inner)
     return ModuleSummary(tree.fullname, functions)
 
 
 def _summarise(
-    module: str, func: FuncDef, apis: BlockingApis, io: TransactionApis
+    module: str, func: FuncDef, apis: BlockingApis, io: TransactionApis, nested: list[Node]
 ) -> FunctionSummary:
+    """What ``func`` calls; the scopes nested in its body are appended to ``nested``."""
     types = DeclaredTypes(func)
     blocking: list[str] = []
     calls: list[str] = []
     external: list[str] = []
     coroutines: list[str] = []
-    for node in own_calls(func.body.body):
+    for node in own_calls(func.body.body, nested):
         api = external_io(node, types.type_of, io)
         if api is not None and api not in external:
             external.append(api)
@@ -98,11 +107,10 @@ def _on_blocking_result(call: CallExpr, types: DeclaredTypes, apis: BlockingApis
     )
 
 
-def _functions(statements: list[Statement]) -> Iterator[FuncDef]:
-    """Every function defined at any depth under ``statements``, in source order
-    (a function before the functions nested in it)."""
-    # Hot (every statement of every function is looked at): one test of the node's
-    # exact class (mypy's statement classes have no subclasses).
+def _functions(statements: Sequence[Node]) -> Iterator[FuncDef]:
+    """Every function defined under ``statements`` outside function bodies (at
+    their level, in classes, in compound statements), in source order."""
+    # One test of the node's exact class (mypy's statement classes have no subclasses).
     stack: list[Node] = list(reversed(statements))
     while stack:
         node = stack.pop()
@@ -110,7 +118,6 @@ def _functions(statements: list[Statement]) -> Iterator[FuncDef]:
         if kind is FuncDef:
             assert isinstance(node, FuncDef)
             yield node
-            stack.extend(reversed(node.body.body))
         elif kind is Decorator:
             assert isinstance(node, Decorator)
             stack.append(node.func)

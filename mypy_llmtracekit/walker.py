@@ -131,9 +131,13 @@ def own_statements(roots: Iterable[Node]) -> Iterator[Node]:
     return _own(roots, _OWN_STATEMENTS, _STATEMENT_ATTRIBUTES)
 
 
-def own_calls(roots: Iterable[Node]) -> Iterator[CallExpr]:
-    """The calls among :func:`own_nodes`, in the same order."""
-    return _own(roots, _OWN_NODES, _NODE_ATTRIBUTES, CallExpr)
+def own_calls(roots: Iterable[Node], nested: list[Node] | None = None) -> Iterator[CallExpr]:
+    """The calls among :func:`own_nodes`, in the same order.
+
+    With ``nested``, the scopes not entered (definitions, classes, lambdas) are
+    appended to it, in source order, as the walk passes them.
+    """
+    return _own(roots, _OWN_NODES, _NODE_ATTRIBUTES, CallExpr, nested)
 
 
 @overload
@@ -144,7 +148,11 @@ def _own(
 
 @overload
 def _own(
-    roots: Iterable[Node], plans: _Plans, table: dict[type[Node], _Attributes], only: type[N]
+    roots: Iterable[Node],
+    plans: _Plans,
+    table: dict[type[Node], _Attributes],
+    only: type[N],
+    nested: list[Node] | None,
 ) -> Iterator[N]: ...
 
 
@@ -153,6 +161,7 @@ def _own(
     plans: _Plans,
     table: dict[type[Node], _Attributes],
     only: type[Node] | None = None,
+    nested: list[Node] | None = None,
 ) -> Iterator[Node]:
     # Hot (summaries and several rules read whole bodies): one plain loop.
     stack = list(roots)
@@ -166,6 +175,8 @@ def _own(
         else:
             plan = plans[kind] = None if issubclass(kind, _NEW_SCOPE) else table.get(kind, ())
         if plan is None:
+            if nested is not None:
+                nested.append(node)
             continue
         if kind is Block and isinstance(node, Block) and node.is_unreachable:
             continue
