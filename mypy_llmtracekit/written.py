@@ -7,7 +7,7 @@ the way mypy's semantic analyser did.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Sequence
 
 from mypy.nodes import AssignmentStmt, FuncDef, SymbolTable
 from mypy.types import (
@@ -37,21 +37,23 @@ def resolved(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable]) -> s
     return fullname_of(resolve_dotted(t.name, tables, ctx.modules))
 
 
-def all_written(t: Type | None) -> Iterator[Type]:
-    """``t`` and every type written inside it."""
-    if t is None:
-        return
-    yield t
-    if isinstance(t, UnboundType):
-        children: list[Type] = list(t.args)
-    elif isinstance(t, (UnionType, TypeList)):
-        children = list(t.items)
-    elif isinstance(t, CallableType):
-        children = [*t.arg_types, t.ret_type]
-    else:
-        children = []
-    for child in children:
-        yield from all_written(child)
+def all_written(t: Type | None) -> list[Type]:
+    """``t`` and every type written inside it, outer ones first, in source order."""
+    found: list[Type] = []
+    stack: list[Type] = [t] if t is not None else []
+    while stack:
+        t = stack.pop()
+        found.append(t)
+        if isinstance(t, UnboundType):
+            children: Sequence[Type] = t.args
+        elif isinstance(t, (UnionType, TypeList)):
+            children = t.items
+        elif isinstance(t, CallableType):
+            children = [*t.arg_types, t.ret_type]
+        else:
+            continue
+        stack.extend(reversed(children))
+    return found
 
 
 def function_annotations(func: FuncDef) -> Type | None:

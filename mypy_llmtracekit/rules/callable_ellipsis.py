@@ -32,8 +32,6 @@ Good::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
     AssignmentStmt,
@@ -117,45 +115,50 @@ def _bound_message(name: str) -> str:
 # --- written annotations (unanalysed types keep their positions) -------------
 
 
-def _hidden_params(
-    t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable], where: str
-) -> str | None:
-    """Return the message if ``t`` is a callable type that hides its parameters."""
+def _hides_params(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable]) -> bool:
+    """Whether ``t`` is a callable type that hides its parameters."""
     if resolved(t, ctx, tables) not in CALLABLE_NAMES:
-        return None
-    if not t.args:
-        return _bare_message(where)
+        return False
+    if not t.args or isinstance(t.args[0], EllipsisType):
+        return True
     first = t.args[0]
-    ret = spell(t.args[1]) if len(t.args) > 1 else "R"
-    if isinstance(first, EllipsisType):
-        return _ellipsis_message(spell(t), where, ret)
-    if (
+    return (
         isinstance(first, UnboundType)
-        and first.args
+        and bool(first.args)
         and isinstance(first.args[-1], EllipsisType)
         and resolved(first, ctx, tables) in CONCATENATE_NAMES
-    ):
-        return _ellipsis_message(spell(t), where, ret)
-    return None
+    )
 
 
-def _written(
-    t: Type | None, ctx: ModuleContext, tables: list[SymbolTable], where: str
-) -> Iterator[tuple[Type, str]]:
-    """Yield (type, message) for every hidden-parameter callable inside ``t``.
+def _hidden_message(t: UnboundType, where: str) -> str:
+    """The message for ``t``, a callable type that hides its parameters."""
+    if not t.args:
+        return _bare_message(where)
+    ret = spell(t.args[1]) if len(t.args) > 1 else "R"
+    return _ellipsis_message(spell(t), where, ret)
+
+
+def _written(t: Type | None, ctx: ModuleContext, tables: list[SymbolTable]) -> list[UnboundType]:
+    """Every hidden-parameter callable written inside ``t``."""
+    return [
+        written
+        for written in all_written(t)
+        if isinstance(written, UnboundType) and _hides_params(written, ctx, tables)
+    ]
+
+
+def _report_written(ctx: ModuleContext, found: list[UnboundType], where: str) -> None:
+    """Report what :func:`_written` found in one annotation (``where``).
 
     Two on one line get different messages (mypy folds identical ones).
     """
     seen: dict[str, int] = {}
-    for written in all_written(t):
-        if isinstance(written, UnboundType):
-            message = _hidden_params(written, ctx, tables, where)
-            if message is None:
-                continue
-            seen[message] = seen.get(message, 0) + 1
-            if seen[message] > 1:
-                message = f"{message} (occurrence {seen[message]})"
-            yield written, message
+    for written in found:
+        message = _hidden_message(written, where)
+        seen[message] = seen.get(message, 0) + 1
+        if seen[message] > 1:
+            message = f"{message} (occurrence {seen[message]})"
+        ctx.report(CODE, message, written)
 
 
 def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
@@ -165,14 +168,14 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
     if not isinstance(signature, CallableType):
         return
     tables = scope_tables(ctx, scope)
-    parts: list[tuple[Type, str]] = [
-        (arg_type, f'parameter "{name}" of "{func.name}"')
-        for arg_type, name in zip(signature.arg_types, signature.arg_names)
-    ]
-    parts.append((signature.ret_type, f'return type of "{func.name}"'))
-    for part, where in parts:
-        for found, message in _written(part, ctx, tables, where):
-            ctx.report(CODE, message, found)
+    # The messages' wording is built only for an annotation with a finding.
+    for arg_type, name in zip(signature.arg_types, signature.arg_names):
+        found = _written(arg_type, ctx, tables)
+        if found:
+            _report_written(ctx, found, f'parameter "{name}" of "{func.name}"')
+    found = _written(signature.ret_type, ctx, tables)
+    if found:
+        _report_written(ctx, found, f'return type of "{func.name}"')
 
 
 # --- analysed definitions (aliases, TypeVars, casts) --------------------------
@@ -211,8 +214,9 @@ def _typevar_hides(expr: TypeVarLikeExpr) -> bool:
 def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
     tables = scope_tables(ctx, scope)
     if stmt.unanalyzed_type is not None:
-        for found, message in _written(stmt.unanalyzed_type, ctx, tables, _annotated(stmt)):
-            ctx.report(CODE, message, found)
+        found = _written(stmt.unanalyzed_type, ctx, tables)
+        if found:
+            _report_written(ctx, found, _annotated(stmt))
     if len(stmt.lvalues) != 1 or not isinstance(stmt.lvalues[0], NameExpr):
         return
     name = stmt.lvalues[0].name
