@@ -67,15 +67,16 @@ def _summarise(
 ) -> FunctionSummary:
     """What ``func`` calls; the scopes nested in its body are appended to ``nested``."""
     types = DeclaredTypes(func)
+    type_of = types.type_of
     blocking: list[str] = []
     calls: list[str] = []
     external: list[str] = []
     coroutines: list[str] = []
     for node in own_calls(func.body.body, nested):
-        api = external_io(node, types.type_of, io)
+        api = external_io(node, type_of, io)
         if api is not None and api not in external:
             external.append(api)
-        hit = None if func.is_coroutine else blocking_api(node, types.type_of, apis)
+        hit = None if func.is_coroutine else blocking_api(node, type_of, apis)
         if hit is not None:
             # conn.execute(...).fetchall(): name the call that runs first, execute.
             if not _on_blocking_result(node, types, apis):
@@ -83,11 +84,11 @@ def _summarise(
                 if name not in blocking:
                     blocking.append(name)
             continue
-        callee = project_function(node, types.type_of, coroutines=True)
+        callee = project_function(node, type_of, coroutines=True)
         if callee is not None and callee.is_coroutine:
             _add(coroutines, function_key(module, callee))
             # A union of receivers may also hold a sync method of that name.
-            callee = project_function(node, types.type_of)
+            callee = project_function(node, type_of)
         if callee is not None:
             _add(calls, function_key(module, callee))
     return FunctionSummary(tuple(blocking), tuple(calls), tuple(external), tuple(coroutines))

@@ -196,10 +196,10 @@ class TransactionApis:
 
         The nearest catalogue class in the MRO decides.
         """
+        exempt = self.exempt_names  # from the settings: usually empty
+        packages = builtin_data().packages
         for base in info.mro:
-            if base.fullname in self.exempt_names:
-                return None
-            if f"{base.fullname}.{method}" in self.exempt_names:
+            if exempt and (base.fullname in exempt or f"{base.fullname}.{method}" in exempt):
                 return None
             spec = self.classes.get(base.fullname)
             if spec is not None:
@@ -208,7 +208,7 @@ class TransactionApis:
                 # A generated client (S3Client of botocore's BaseClient): its own name.
                 shown = info.name if spec.every_method and base is not info else spec.name
                 return f"{shown}.{method}"
-            if _in_packages(base, builtin_data().packages):
+            if _in_packages(base, packages):
                 if method.startswith("_") or method in _NEVER_IO:
                     return None
                 return f"{_shown_class(base)}.{method}"
