@@ -107,8 +107,8 @@ _STATEMENT_ATTRIBUTES: dict[type[Node], _Attributes] = _parsed(_STATEMENT_CHILDR
 
 N = TypeVar("N", bound=Node)
 
-# Plans of the walks below: node class -> the attributes to enter, or None
-# for a class that opens a scope of its own (filled on first sight of a class).
+# Plans of the walks below: node class -> the attributes to enter, last first, or
+# None for a class that opens a scope of its own (filled on first sight of a class).
 _Plans = dict[type[Node], _Attributes | None]
 _OWN_NODES: _Plans = {}
 _OWN_STATEMENTS: _Plans = {}
@@ -172,8 +172,11 @@ def _own(
         kind = type(node)
         if kind in plans:
             plan = plans[kind]
+        elif issubclass(kind, _NEW_SCOPE):
+            plan = plans[kind] = None
         else:
-            plan = plans[kind] = None if issubclass(kind, _NEW_SCOPE) else table.get(kind, ())
+            # Last attribute first: the children are pushed in reverse.
+            plan = plans[kind] = tuple(reversed(table.get(kind, ())))
         if plan is None:
             if nested is not None:
                 nested.append(node)
@@ -182,27 +185,24 @@ def _own(
             continue
         if only is None or kind is only:
             yield node
-        if not plan:
-            continue
-        children: list[Node] = []
+        # The children go on the stack last first, so that the first comes off first.
         for attribute, many in plan:
             value = getattr(node, attribute, None)
             if many:
-                _add_children(value or (), children)
+                _push_reversed(value or (), stack)
             elif value is not None:
-                children.append(value)
-        children.reverse()
-        stack.extend(children)
+                stack.append(value)
 
 
-def _add_children(values: Sequence[Any], out: list[Node]) -> None:
-    """Append the nodes of a list (of nodes, None, or lists and pairs of them) to ``out``."""
-    for item in values:
+def _push_reversed(values: Sequence[Any], stack: list[Node]) -> None:
+    """Push the nodes of a list (of nodes, None, or lists and pairs of them) on
+    ``stack``, last first."""
+    for item in reversed(values):
         kind = type(item)
         if kind is list or kind is tuple:
-            _add_children(item, out)
+            _push_reversed(item, stack)
         elif item is not None:
-            out.append(item)
+            stack.append(item)
 
 
 # A handler of any watched node class (the walker calls it only with its class).
