@@ -31,6 +31,7 @@ from mypy.nodes import (
     Expression,
     FuncBase,
     FuncDef,
+    MypyFile,
     NameExpr,
     OverloadedFuncDef,
     StrExpr,
@@ -295,9 +296,10 @@ class BlockingApis:
         self._pending.add("extra", self.extra)
         self._pending.add("exempt", self.exempt)
 
-    def refresh(self, loaded: Container[str]) -> None:
-        """Resolve the names of every package mypy has loaded since the last call."""
-        self._pending.resolve_loaded(loaded, self._resolve)
+    def refresh(self, loaded: Container[str], modules: dict[str, MypyFile] | None = None) -> None:
+        """Resolve the names of every package mypy has loaded since the last call
+        (``modules``: as for ``PendingNames.resolve_loaded``)."""
+        self._pending.resolve_loaded(loaded, self._resolve, modules)
 
     def _resolve(self, kind: str, name: str) -> bool:
         found = self.lookup(name) if kind == "extra" else self.lookup_name(name)

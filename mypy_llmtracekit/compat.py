@@ -25,6 +25,8 @@ are supported. The internals used, and why:
 * ``SymbolTableNode.unfixed``/``.cross_ref``/``._node_tag`` and the tags
   ``FUNC_DEF``/``OVERLOADED_FUNC_DEF``/``DECORATOR``: a catalogue name's full name
   without reading a function mypy loaded lazily from its cache (``lookup_lazily``).
+* ``MypyFile.names`` (its size) and mypy's module table: whether a catalogue
+  name that failed to resolve could resolve now (``lookup_stamp``).
 * ``MypyFile.is_cache_skeleton``: set under the daemon so that a change elsewhere
   re-checks a whole module (with the post-check hook) instead of single functions.
 * ``MypyFile.defs``: whether a tree was parsed in this process or loaded from the
@@ -227,6 +229,40 @@ def has_bodies(tree: MypyFile) -> bool:
     """True when ``tree`` was parsed in this process (a tree loaded from mypy's
     cache has symbol tables but no statements)."""
     return bool(tree.defs)
+
+
+# What the answer of ``lookup_fully_qualified`` for a name depends on: the size of
+# the module table, the module the name is looked up in, the size of its names.
+LookupStamp = tuple[int, MypyFile | None, int]
+
+
+def lookup_stamp(fullname: str, modules: dict[str, MypyFile]) -> LookupStamp:
+    """What ``lookup_fully_qualified(fullname, modules)`` reads, as a stamp that
+    :func:`lookup_unchanged` compares in constant time.
+
+    The lookup searches the longest proper prefix of ``fullname`` in the table,
+    then that module's names (and a class's names under them). A module's table
+    is filled once, when mypy analyses it or loads it from its cache; it changes
+    in place only under the daemon (which re-analyses targets), where stamps are
+    not used. So while the table holds the same modules (its size, the module's
+    identity) and that module the same number of names, a lookup that failed
+    fails again.
+    """
+    head = fullname
+    while "." in head:
+        head = head.rpartition(".")[0]
+        tree = modules.get(head)
+        if tree is not None:
+            return (len(modules), tree, len(tree.names))
+    return (len(modules), None, 0)
+
+
+def lookup_unchanged(stamp: LookupStamp, modules: dict[str, MypyFile]) -> bool:
+    """Whether what a lookup read when ``stamp`` was taken is unchanged."""
+    size, tree, names = stamp
+    if len(modules) != size:
+        return False
+    return tree is None or (modules.get(tree.fullname) is tree and len(tree.names) == names)
 
 
 # The tags of what mypy 2.4 reads from its cache only on first use and whose full

@@ -396,7 +396,7 @@ class LlmTracekitPlugin(Plugin):
                 self.settings.blocking_io_extra,
                 self.settings.blocking_io_exempt,
             )
-        self._blocking_apis.refresh(self._loaded_packages())
+        self._blocking_apis.refresh(self._loaded_packages(), self._stable_modules())
         return self._blocking_apis
 
     def _transactions(self) -> TransactionApis:
@@ -407,8 +407,16 @@ class LlmTracekitPlugin(Plugin):
             self._transaction_apis = TransactionApis(
                 settings.transaction_io_extra, settings.transaction_io_exempt
             )
-        self._transaction_apis.refresh(self._loaded_packages(), self._modules or {})
+        self._transaction_apis.refresh(
+            self._loaded_packages(), self._modules or {}, in_place=self._daemon
+        )
         return self._transaction_apis
+
+    def _stable_modules(self) -> dict[str, MypyFile] | None:
+        """mypy's module table, unless a module's names may change in place (under
+        the daemon, which re-analyses targets): what lets the catalogues wait for a
+        failed name's tables to change before trying it again."""
+        return None if self._daemon else self._modules
 
     def _lookup(self, fullname: str) -> SymbolNode | None:
         symbol = self.lookup_fully_qualified(fullname)

@@ -17,6 +17,8 @@ from mypy.nodes import (
 )
 from mypy.types import Instance, get_proper_type
 
+from mypy_llmtracekit.compat import LookupStamp, lookup_stamp, lookup_unchanged
+
 CALLABLE_NAMES = frozenset(
     {"typing.Callable", "typing_extensions.Callable", "collections.abc.Callable"}
 )
@@ -97,27 +99,61 @@ class PendingNames:
     """Catalogue names not resolved yet, by top-level package.
 
     A library's names resolve once mypy has loaded it; a refresh looks only at the
-    packages loaded since (both catalogues refresh on every module pass).
+    packages loaded since (both catalogues refresh on every module pass). Given the
+    module table, a name that failed is tried again only once what its lookup reads
+    changed (``compat.lookup_stamp``): in a cold run every module is in the table
+    from the start, parsed, long before mypy analyses it.
     """
 
     def __init__(self) -> None:
         self._by_package: dict[str, list[tuple[str, str]]] = {}
+        self._failed: dict[str, LookupStamp] = {}
 
     def add(self, kind: str, names: Iterable[str]) -> None:
         """Queue ``names``, each with its ``kind`` (what resolving it adds)."""
         for name in names:
             self._by_package.setdefault(name.partition(".")[0], []).append((kind, name))
 
-    def resolve_loaded(self, loaded: Container[str], resolve: Callable[[str, str], bool]) -> None:
+    def resolve_loaded(
+        self,
+        loaded: Container[str],
+        resolve: Callable[[str, str], bool],
+        modules: dict[str, MypyFile] | None = None,
+    ) -> None:
         """``resolve(kind, name)`` each name of a package in ``loaded``, in queue order;
         keep those it could not resolve (False) for the next refresh.
+
+        ``modules``: the module table, given when no module's names change in place
+        (not under the daemon); a name is then not tried again while its lookup
+        would read the same tables.
 
         (Both catalogues refresh on every module pass, with a hundred packages
         pending: ``loaded`` is a set or mypy's module table, not a function.)"""
         for package in [p for p in self._by_package if p in loaded]:
-            still = [(k, n) for k, n in self._by_package.pop(package) if not resolve(k, n)]
+            still: list[tuple[str, str]] = []
+            for kind, name in self._by_package.pop(package):
+                if not self._try(kind, name, resolve, modules):
+                    still.append((kind, name))
             if still:
                 self._by_package[package] = still
+
+    def _try(
+        self,
+        kind: str,
+        name: str,
+        resolve: Callable[[str, str], bool],
+        modules: dict[str, MypyFile] | None,
+    ) -> bool:
+        if modules is None:
+            return resolve(kind, name)
+        stamp = self._failed.get(name)
+        if stamp is not None and lookup_unchanged(stamp, modules):
+            return False
+        if resolve(kind, name):
+            self._failed.pop(name, None)
+            return True
+        self._failed[name] = lookup_stamp(name, modules)
+        return False
 
     def names(self) -> list[str]:
         """Every name still pending."""
