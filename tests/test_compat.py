@@ -6,6 +6,10 @@ import json
 from pathlib import Path
 
 from conftest import Project
+from mypy.nodes import GDEF, MypyFile, SymbolTable, SymbolTableNode
+
+from mypy_llmtracekit import compat
+from mypy_llmtracekit.names import PendingNames
 
 PROBE_INI = f"""
 [mypy]
@@ -53,3 +57,49 @@ def test_compat_functions_on_the_installed_mypy(project: Project) -> None:
         "needs_anchor": False,
         "location": [5, 10, 5, 23],
     }
+
+
+def _tree(name: str) -> MypyFile:
+    tree = MypyFile([], [])
+    tree._fullname = name
+    tree.names = SymbolTable()  # as mypy sets it right after parsing
+    return tree
+
+
+def test_lookup_stamp_changes_with_what_a_lookup_reads() -> None:
+    pkg = _tree("pkg")
+    modules = {"pkg": pkg}
+    stamp = compat.lookup_stamp("pkg.mod.Name", modules)
+    assert stamp == (1, pkg, 0)
+    assert compat.lookup_unchanged(stamp, modules)
+    # A longer prefix appears (the table grows), the module is replaced (loaded
+    # from the cache in a -n worker), or its names are filled (analysed).
+    assert not compat.lookup_unchanged(stamp, {**modules, "pkg.mod": _tree("pkg.mod")})
+    assert not compat.lookup_unchanged(stamp, {"pkg": _tree("pkg")})
+    pkg.names["Name"] = SymbolTableNode(GDEF, None)
+    assert not compat.lookup_unchanged(stamp, modules)
+    assert compat.lookup_stamp("absent.Name", modules) == (1, None, 0)
+    assert compat.lookup_stamp("toplevel", modules) == (1, None, 0)
+
+
+def test_pending_names_wait_for_their_tables_to_change() -> None:
+    pkg = _tree("pkg")
+    modules = {"pkg": pkg}
+    tried: list[str] = []
+
+    def resolve(kind: str, name: str) -> bool:
+        tried.append(name)
+        return name in pkg.names
+
+    pending = PendingNames()
+    pending.add("function", ["pkg.f", "pkg.g"])
+    pending.resolve_loaded(modules, lambda k, n: resolve(k, n.rpartition(".")[2]), modules)
+    pending.resolve_loaded(modules, lambda k, n: resolve(k, n.rpartition(".")[2]), modules)
+    assert tried == ["f", "g"]  # the second refresh read the same tables: no lookup
+    pkg.names["f"] = SymbolTableNode(GDEF, None)
+    pending.resolve_loaded(modules, lambda k, n: resolve(k, n.rpartition(".")[2]), modules)
+    assert tried == ["f", "g", "f", "g"]
+    assert pending.names() == ["pkg.g"]
+    # Without the table (the daemon), every refresh tries again.
+    pending.resolve_loaded(modules, lambda k, n: resolve(k, n.rpartition(".")[2]))
+    assert tried == ["f", "g", "f", "g", "g"]
