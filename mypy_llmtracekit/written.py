@@ -40,20 +40,23 @@ def resolved(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable]) -> s
 def all_written(t: Type | None) -> list[Type]:
     """``t`` and every type written inside it, outer ones first, in source order."""
     found: list[Type] = []
-    stack: list[Type] = [t] if t is not None else []
-    while stack:
-        t = stack.pop()
-        found.append(t)
-        if isinstance(t, UnboundType):
-            children: Sequence[Type] = t.args
-        elif isinstance(t, (UnionType, TypeList)):
-            children = t.items
-        elif isinstance(t, CallableType):
-            children = [*t.arg_types, t.ret_type]
-        else:
-            continue
-        stack.extend(reversed(children))
+    if t is not None:
+        _add_written(t, found)
     return found
+
+
+def _add_written(t: Type, found: list[Type]) -> None:
+    found.append(t)
+    if isinstance(t, UnboundType):
+        children: Sequence[Type] = t.args
+    elif isinstance(t, (UnionType, TypeList)):
+        children = t.items
+    elif isinstance(t, CallableType):
+        children = [*t.arg_types, t.ret_type]
+    else:
+        return
+    for child in children:
+        _add_written(child, found)
 
 
 def function_annotations(func: FuncDef) -> Type | None:
