@@ -296,10 +296,13 @@ class BlockingApis:
         self._pending.add("extra", self.extra)
         self._pending.add("exempt", self.exempt)
 
-    def refresh(self, loaded: Container[str], modules: dict[str, MypyFile] | None = None) -> None:
-        """Resolve the names of every package mypy has loaded since the last call
-        (``modules``: as for ``PendingNames.resolve_loaded``)."""
-        self._pending.resolve_loaded(loaded, self._resolve, modules)
+    def refresh(self, loaded: Container[str], stable: dict[str, MypyFile] | None = None) -> None:
+        """Resolve the names of every package mypy has loaded since the last call.
+
+        ``stable``: mypy's module table when no module's names change in place (not
+        under the daemon): a name that failed then waits for its lookup's tables to
+        change (``PendingNames.resolve_loaded``)."""
+        self._pending.resolve_loaded(loaded, self._resolve, stable)
 
     def _resolve(self, kind: str, name: str) -> bool:
         found = self.lookup(name) if kind == "extra" else self.lookup_name(name)

@@ -408,7 +408,7 @@ class LlmTracekitPlugin(Plugin):
                 settings.transaction_io_extra, settings.transaction_io_exempt
             )
         self._transaction_apis.refresh(
-            self._loaded_packages(), self._modules or {}, in_place=self._daemon
+            self._loaded_packages(), self._modules or {}, self._stable_modules()
         )
         return self._transaction_apis
 

@@ -140,15 +140,17 @@ class TransactionApis:
         self.pending.add("exempt", self.exempt)
 
     def refresh(
-        self, loaded: Container[str], modules: dict[str, MypyFile], *, in_place: bool = True
+        self,
+        loaded: Container[str],
+        modules: dict[str, MypyFile],
+        stable: dict[str, MypyFile] | None = None,
     ) -> None:
         """Resolve the names whose library mypy has loaded since the last call.
 
         ``loaded``: the top-level packages of the modules in the build (under ``-n``
         a worker may hold ``sqlalchemy.orm`` before ``sqlalchemy``), as for the
-        blocking catalogue. ``in_place``: whether a module's names may change in
-        place (under the daemon); if not, a failed name waits for its lookup's
-        tables to change (``PendingNames.resolve_loaded``)."""
+        blocking catalogue. ``stable``: the module table when no module's names
+        change in place, as for ``BlockingApis.refresh``."""
 
         def found(kind: str, name: str) -> bool:
             if kind == "extra":  # a setting: what it names decides what it adds
@@ -163,7 +165,7 @@ class TransactionApis:
             self._add(kind, name, fullname)
             return True
 
-        self.pending.resolve_loaded(loaded, found, None if in_place else modules)
+        self.pending.resolve_loaded(loaded, found, stable)
 
     def _add(self, kind: str, name: str, fullname: str) -> None:
         data = builtin_data()
