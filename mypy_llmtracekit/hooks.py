@@ -305,6 +305,11 @@ class LlmTracekitPlugin(Plugin):
         if summary is not None:
             return summary
         tree = (self._modules or {}).get(module)
+        if tree is not None and tree.is_stub:
+            # No function of a stub runs and no summary file is ever written for
+            # one. Chains ask about ``builtins`` and typeshed's modules often: answer
+            # without looking for a file.
+            return None
         if tree is not None and compat.has_bodies(tree):
             if not self._is_project(tree):
                 return None
@@ -316,9 +321,8 @@ class LlmTracekitPlugin(Plugin):
         return self._store.load(module)
 
     def _is_project(self, tree: MypyFile) -> bool:
-        """A module whose functions chains may pass through (not a stub, not silenced)."""
-        if tree.is_stub:
-            return False
+        """A module whose functions chains may pass through (not silenced; stubs are
+        answered before: :meth:`_summary_of`)."""
         chk = self._last_checker or compat.find_checker(tree)
         if chk is None:
             return True
