@@ -163,20 +163,21 @@ def _own(
     only: type[Node] | None = None,
     nested: list[Node] | None = None,
 ) -> Iterator[Node]:
-    # Hot (summaries and several rules read whole bodies): one plain loop.
+    # Hot (summaries and several rules read whole bodies): one plain loop, and
+    # list operations mypyc compiles to native code (no bound ``pop``, no
+    # ``reversed`` of an unknown sequence).
     stack = list(roots)
     stack.reverse()
-    pop = stack.pop
     while stack:
-        node = pop()
+        node = stack.pop()
         kind = type(node)
-        if kind in plans:
-            plan = plans[kind]
-        elif issubclass(kind, _NEW_SCOPE):
-            plan = plans[kind] = None
-        else:
-            # Last attribute first: the children are pushed in reverse.
-            plan = plans[kind] = tuple(reversed(table.get(kind, ())))
+        plan = plans.get(kind, _UNSEEN)
+        if plan is _UNSEEN:
+            if issubclass(kind, _NEW_SCOPE):
+                plan = plans[kind] = None
+            else:
+                # Last attribute first: the children are pushed in reverse.
+                plan = plans[kind] = tuple(reversed(table.get(kind, ())))
         if plan is None:
             if nested is not None:
                 nested.append(node)
@@ -189,27 +190,41 @@ def _own(
         for attribute, many in plan:
             value = getattr(node, attribute, None)
             if many:
-                _push_reversed(value or (), stack)
+                if value:
+                    _push_reversed(_as_list(value), stack)
             elif value is not None:
                 stack.append(value)
 
 
-def _push_reversed(values: Sequence[Any], stack: list[Node]) -> None:
+# A plan no class has: what ``_own``'s tables give for a class not seen yet.
+_UNSEEN: _Attributes = (("", False),)
+
+
+def _as_list(values: Any) -> list[Any]:
+    """A node's list attribute as a list (mypy's are lists; a tuple is copied)."""
+    return values if type(values) is list else list(values)
+
+
+def _push_reversed(values: list[Any], stack: list[Node]) -> None:
     """Push the nodes of a list (of nodes, None, or lists and pairs of them) on
     ``stack``, last first."""
-    for item in reversed(values):
+    # (An index loop: mypyc fails on ``reversed`` of a ``list[Any]``.)
+    index = len(values)
+    while index:
+        index -= 1
+        item = values[index]
         kind = type(item)
         if kind is list or kind is tuple:
-            _push_reversed(item, stack)
+            _push_reversed(_as_list(item), stack)
         elif item is not None:
             stack.append(item)
 
 
 # A handler of any watched node class (the walker calls it only with its class).
 _Handler = Callable[[ModuleContext, Any, Scope], None]
-# What the walker does with a node of one class: a method of its own (scopes), or
-# the rules' handlers then the children.
-_Plan = tuple[Callable[[Any], None] | None, tuple[_Handler, ...], _Attributes]
+# What the walker does with a node of one class: a method of its own (scopes,
+# called with the walker), or the rules' handlers then the children.
+_Plan = tuple[Callable[[Any, Any], None] | None, tuple[_Handler, ...], _Attributes]
 
 
 class ModuleWalker:
@@ -221,31 +236,12 @@ class ModuleWalker:
         self.rules = rules
         self._on_function = tuple(r.on_function for r in rules if r.on_function is not None)
         self._on_class = tuple(r.on_class for r in rules if r.on_class is not None)
-        # Nodes that rules watch: node class -> their handlers, in the rules' order.
-        watched: dict[type[Node], tuple[_Handler, ...]] = {
-            AssignmentStmt: tuple(r.on_assignment for r in rules if r.on_assignment),
-            CallExpr: tuple(r.on_call for r in rules if r.on_call),
-            TryStmt: tuple(r.on_try for r in rules if r.on_try),
-            ExpressionStmt: tuple(r.on_expression_stmt for r in rules if r.on_expression_stmt),
-            TypeAliasStmt: tuple(r.on_type_alias for r in rules if r.on_type_alias),
-            WithStmt: tuple(r.on_with for r in rules if r.on_with),
-        }
-        # One dispatch per node: node class -> its plan. A class in no table (names,
-        # literals) has no plan: the walk does not even call ``_visit`` for it.
-        self._plans: dict[type[Node], _Plan] = {
-            kind: (None, watched.get(kind, ()), _NODE_ATTRIBUTES.get(kind, ()))
-            for kind in (*_CHILDREN, *watched)
-        }
-        special: dict[type[Node], Callable[[Any], None]] = {
-            Block: self._block,
-            FuncDef: self._func_def,
-            OverloadedFuncDef: self._overloaded,
-            Decorator: self._decorator,
-            LambdaExpr: self._lambda,
-            ClassDef: self._class_def,
-        }
-        for kind, visit in special.items():
-            self._plans[kind] = (visit, (), ())
+        # The same rules (most runs have one set) share their plans.
+        enabled = tuple(rules)
+        plans = _PLANS.get(enabled)
+        if plans is None:
+            plans = _PLANS[enabled] = _plans(enabled)
+        self._plans: dict[type[Node], _Plan] = plans
 
     def run(self) -> None:
         """Walk the whole module, then let rules conclude."""
@@ -260,7 +256,7 @@ class ModuleWalker:
         plans = self._plans
         special, handlers, attributes = plans[type(node)]
         if special is not None:
-            special(node)
+            special(self, node)
             return
         if handlers:
             ctx = self.ctx
@@ -270,20 +266,22 @@ class ModuleWalker:
         for attribute, many in attributes:
             value: Any = getattr(node, attribute, None)
             if many:
-                self._visit_sequence(value or ())
+                if value:
+                    self._visit_sequence(_as_list(value))
             elif type(value) in plans:
                 self._visit(value)
 
-    def _visit_sequence(self, values: Sequence[Any]) -> None:
+    def _visit_sequence(self, values: list[Any]) -> None:
         plans = self._plans
         for value in values:
             kind = type(value)
             if kind in plans:
                 self._visit(value)
             elif kind is list or kind is tuple:
-                self._visit_sequence(value)
+                self._visit_sequence(_as_list(value))
 
-    def _visit_all(self, items: Iterable[Node]) -> None:
+    def _visit_all(self, items: list[Any]) -> None:
+        # (Typed as a list: mypyc iterates it natively.)
         plans = self._plans
         for item in items:
             if type(item) in plans:
@@ -324,3 +322,36 @@ class ModuleWalker:
         self.scope = Scope(ScopeKind.FUNCTION, expr, outer.cls)
         self._block(expr.body)
         self.scope = outer
+
+
+# Plans by the rules they were made for (the set of enabled rules rarely changes).
+_PLANS: dict[tuple[Rule, ...], dict[type[Node], _Plan]] = {}
+
+
+def _plans(rules: tuple[Rule, ...]) -> dict[type[Node], _Plan]:
+    """One dispatch per node: node class -> its plan. A class in no table (names,
+    literals) has no plan: the walk does not even call ``_visit`` for it."""
+    # Nodes that rules watch: node class -> their handlers, in the rules' order.
+    watched: dict[type[Node], tuple[_Handler, ...]] = {
+        AssignmentStmt: tuple(r.on_assignment for r in rules if r.on_assignment),
+        CallExpr: tuple(r.on_call for r in rules if r.on_call),
+        TryStmt: tuple(r.on_try for r in rules if r.on_try),
+        ExpressionStmt: tuple(r.on_expression_stmt for r in rules if r.on_expression_stmt),
+        TypeAliasStmt: tuple(r.on_type_alias for r in rules if r.on_type_alias),
+        WithStmt: tuple(r.on_with for r in rules if r.on_with),
+    }
+    plans: dict[type[Node], _Plan] = {
+        kind: (None, watched.get(kind, ()), _NODE_ATTRIBUTES.get(kind, ()))
+        for kind in (*_CHILDREN, *watched)
+    }
+    special: dict[type[Node], Callable[[Any, Any], None]] = {
+        Block: ModuleWalker._block,
+        FuncDef: ModuleWalker._func_def,
+        OverloadedFuncDef: ModuleWalker._overloaded,
+        Decorator: ModuleWalker._decorator,
+        LambdaExpr: ModuleWalker._lambda,
+        ClassDef: ModuleWalker._class_def,
+    }
+    for kind, visit in special.items():
+        plans[kind] = (visit, (), ())
+    return plans
