@@ -183,6 +183,8 @@ def _call_origin(call: CallExpr, func: FuncItem | None, type_of: TypeLookup, dep
     if found is None:
         return f'from what "{name}" returns'
     source = found.source_any or found
-    if source.type_of_any == TypeOfAny.explicit:
+    if source.type_of_any == TypeOfAny.explicit and isinstance(typ, AnyType):
         return f'from "{name}", declared to return Any'
+    if source.type_of_any == TypeOfAny.explicit:
+        return f'from an explicit Any in what "{name}" is declared to return'
     return f'{any_reason(found)} (through "{name}")'

@@ -7,7 +7,7 @@ Shared by ``ltk-untyped-module-var``, ``ltk-untyped-attribute`` and
 from __future__ import annotations
 
 from mypy.nodes import FUNC_NO_INFO, Expression, FuncDef, FuncItem, TypeInfo
-from mypy.types import Type
+from mypy.types import AnyType, Type, get_proper_type
 
 from mypy_llmtracekit.any_origin import any_origin, first_any
 from mypy_llmtracekit.rule import ModuleContext
@@ -61,7 +61,9 @@ def variable_suggestion(
         return Spelled(None, (), unchecked_reason(func))
     if first_any(typ) is not None:
         origin = any_origin(value, func, ctx.type_of)
-        return Spelled(None, (), f"mypy knows its type only as Any, {origin}")
+        if _is_any(typ):
+            return Spelled(None, (), f"mypy knows its type only as Any, {origin}")
+        return Spelled(None, (), f"its inferred type contains Any, {origin}")
     # An attribute's annotation may use its class's type variables, never a
     # method's own: they are not bound outside one call.
     own = func if isinstance(func, FuncDef) and info is None else None
@@ -88,10 +90,17 @@ def return_suggestion(
             return Spelled(None, (), unchecked_reason(func))
         if first_any(typ) is not None:
             origin = any_origin(expr, func, ctx.type_of)
-            return Spelled(
-                None, (), f"mypy knows what it returns at line {expr.line} only as Any, {origin}"
-            )
+            if _is_any(typ):
+                head = f"mypy knows what it returns at line {expr.line} only as Any"
+            else:
+                head = f"the type of what it returns at line {expr.line} contains Any"
+            return Spelled(None, (), f"{head}, {origin}")
         types.append(typ)
     info = func.info if func.info is not FUNC_NO_INFO else None
     site = site_for(ctx.tree, info, func, runtime=True)
     return spell_union(types, namer_of(ctx), site)
+
+
+def _is_any(typ: Type) -> bool:
+    """``Any`` itself (rather than a type with an ``Any`` inside)."""
+    return isinstance(get_proper_type(typ), AnyType)
