@@ -16,7 +16,8 @@ How the rules reach mypy (see ARCHITECTURE.md for the full argument):
   name) while a module is checked. The plugin answers None
   (it never takes over a name, so other plugins and mypy's default plugin keep
   theirs) and only notes which type checker is at work: that checker holds the
-  module's inferred types and its error list.
+  module's inferred types and its error list. Compiled code answers them
+  (``compat.CheckerWatch``, bound to the instance in ``__init__``).
 * ``set_modules`` (every daemon update) lets the plugin put its kept findings
   back after the daemon reset its error list.
 
@@ -29,7 +30,6 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mypy.checker import TypeChecker
@@ -37,12 +37,9 @@ from mypy.errorcodes import ErrorCode
 from mypy.nodes import MypyFile, SymbolNode
 from mypy.options import Options
 from mypy.plugin import (
-    FunctionContext,
-    MethodContext,
     Plugin,
     ReportConfigContext,
 )
-from mypy.types import Type
 
 from mypy_llmtracekit import __version__, compat, compat_errors, config
 from mypy_llmtracekit.compat_errors import Finding, Location
@@ -85,8 +82,15 @@ class LlmTracekitPlugin(Plugin):
             raise SystemExit(2) from None
         self._daemon: bool = compat.is_daemon(options)
         self._checkers: dict[str, TypeChecker] = {}
-        self._last_checker: TypeChecker | None = None
         self._reporter = compat_errors.Reporter(daemon=self._daemon)
+        # mypy asks get_function_hook and get_method_hook about every call with a
+        # name (tens of thousands a run): compiled code answers them, bound to
+        # this instance (mypy looks the hooks up on it), instead of a method here.
+        self._watch = compat.CheckerWatch(
+            self._observe, self._reporter.in_sync if self._daemon else None
+        )
+        self.get_function_hook = self._watch.hook  # type: ignore[method-assign]
+        self.get_method_hook = self._watch.hook  # type: ignore[method-assign]
         self._store: SummaryStore = SummaryStore.for_cache(options.cache_dir)
         # What mypy stores with each module's cache: a change invalidates it.
         self._config_data: dict[str, Any] = {
@@ -142,33 +146,6 @@ class LlmTracekitPlugin(Plugin):
             digest = "failed"
         return {**self._config_data, "summary": digest}
 
-    # mypy asks these about every call it checks (a signature hook first, for some
-    # calls; these two for every call with a name): tens of thousands of times a
-    # run, so the common case, the same checker as the last call (and under the
-    # daemon, no reset of the error list since the last sync), is one test.
-
-    def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
-        try:
-            if compat.current_checker() is not self._last_checker or (
-                self._daemon and not self._reporter.in_sync()
-            ):
-                self._observe()
-        # A plugin bug must never crash mypy.
-        except Exception:  # type: ignore[ltk-broad-except]
-            pass
-        return None
-
-    def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
-        try:
-            if compat.current_checker() is not self._last_checker or (
-                self._daemon and not self._reporter.in_sync()
-            ):
-                self._observe()
-        # A plugin bug must never crash mypy.
-        except Exception:  # type: ignore[ltk-broad-except]
-            pass
-        return None
-
     def get_additional_indirect_deps(self, file: MypyFile) -> set[str]:
         """After mypy checked ``file``: run the rules on it.
 
@@ -184,11 +161,16 @@ class LlmTracekitPlugin(Plugin):
 
     # --- the module pass --------------------------------------------------------
 
+    @property
+    def _last_checker(self) -> TypeChecker | None:
+        """The type checker of the last call mypy asked about."""
+        return self._watch.last
+
     def _observe(self) -> None:
         try:
             chk = compat.current_checker()
             if chk is not None and chk is not self._last_checker:
-                self._last_checker = chk
+                self._watch.last = chk
                 self._checkers[compat.checker_module(chk)] = chk
             if self._daemon:
                 self._sync_daemon()

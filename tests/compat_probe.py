@@ -14,6 +14,7 @@ from typing import Any
 
 from mypy.checker import TypeChecker
 from mypy.nodes import AssignmentStmt, MypyFile, NameExpr
+from mypy.options import Options
 from mypy.plugin import FunctionContext, Plugin
 from mypy.types import Type
 
@@ -28,6 +29,19 @@ class CompatProbe(Plugin):
 
     seen: dict[str, Any] = {}
     inside: TypeChecker | None = None
+    watched: list[str] = []
+
+    def __init__(self, options: Options) -> None:
+        super().__init__(options)
+        # Bound on the instance, as the plugin binds it: mypy must find it there.
+        self._watch = compat.CheckerWatch(self._changed, None)
+        self.get_method_hook = self._watch.hook  # type: ignore[method-assign]
+
+    def _changed(self) -> None:
+        chk = compat.current_checker()
+        if chk is not None:
+            self._watch.last = chk
+            CompatProbe.watched.append(compat.checker_module(chk))
 
     def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
         chk = compat.current_checker()
@@ -55,6 +69,7 @@ class CompatProbe(Plugin):
         self.seen.update(
             current_outside_checking=compat.current_checker() is None,
             observed_during_checking=CompatProbe.inside is chk,
+            watch_noted=CompatProbe.watched.count("target"),
             found_module=compat.checker_module(chk),
             silenced=compat.is_silenced(chk),
             silenced_path=compat.is_silenced_path(errors, file.path),

@@ -33,6 +33,7 @@ def test_compat_functions_on_the_installed_mypy(project: Project) -> None:
                 def make() -> other.Thing:
                     return other.Thing()
                 mapping = {"a": make()}
+                labels = ["a".upper(), "b".lower()]
             """,
         }
     )
@@ -42,6 +43,8 @@ def test_compat_functions_on_the_installed_mypy(project: Project) -> None:
     assert seen == {
         "current_outside_checking": True,
         "observed_during_checking": True,
+        # CheckerWatch, bound on the instance: told once (two method calls).
+        "watch_noted": 1,
         "found_module": "target",
         "silenced": False,
         "silenced_path": False,
@@ -103,3 +106,26 @@ def test_pending_names_wait_for_their_tables_to_change() -> None:
     # Without the table (the daemon), every refresh tries again.
     pending.resolve_loaded(modules, lambda k, n: resolve(k, n.rpartition(".")[2]))
     assert tried == ["f", "g", "f", "g", "g"]
+
+
+def test_checker_watch_outside_checking_and_under_the_daemon() -> None:
+    # With a checker at work: test_compat_functions_on_the_installed_mypy.
+    changes: list[str] = []
+    watch = compat.CheckerWatch(lambda: changes.append("changed"), None)
+    watch.hook("builtins.len")  # answers None: no hook for any name
+    assert changes == []  # no checker at work and none noted: nothing changed
+    in_sync = [True]
+    daemon = compat.CheckerWatch(lambda: changes.append("synced"), lambda: in_sync[0])
+    daemon.hook("builtins.len")
+    assert changes == []
+    in_sync[0] = False  # the daemon reset its error list
+    daemon.hook("builtins.len")
+    assert changes == ["synced"]
+
+
+def test_checker_watch_never_raises() -> None:
+    def broken() -> None:
+        raise RuntimeError("plugin bug")
+
+    watch = compat.CheckerWatch(broken, lambda: False)
+    watch.hook("builtins.len")  # answers None: no hook for any name
