@@ -33,14 +33,17 @@ def resolve_dotted(
     ``scopes`` are searched innermost first (a class body, then the module);
     ``modules`` finds submodules (``collections.abc`` after ``import collections.abc``).
     """
-    head, *rest = name.split(".")
+    dotted = "." in name
+    head = name.partition(".")[0] if dotted else name
     node: SymbolNode | None = None
     for table in scopes:
         symbol = table.get(head)
         if symbol is not None:
             node = symbol.node
             break
-    for part in rest:
+    if not dotted:  # most written names (``str``, ``Callable``): no list to build
+        return node
+    for part in name.split(".")[1:]:
         if not isinstance(node, (MypyFile, TypeInfo)):
             return None
         symbol = node.names.get(part)
