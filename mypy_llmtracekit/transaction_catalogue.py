@@ -67,6 +67,16 @@ class TransactionData:
         self.functions = functions
         self.classes = classes
         self.packages = packages
+        # Module name -> whether it is in one of ``packages`` (asked for every class
+        # of a receiver's MRO at every method call a summary or a rule judges).
+        self._in_packages: dict[str, bool] = {}
+
+    def in_packages(self, module: str) -> bool:
+        """Whether ``module`` is one of ``packages`` or a submodule of one."""
+        known = self._in_packages.get(module)
+        if known is None:
+            known = self._in_packages[module] = _in_packages(module, self.packages)
+        return known
 
 
 @functools.cache
@@ -203,7 +213,7 @@ class TransactionApis:
         The nearest catalogue class in the MRO decides.
         """
         exempt = self.exempt_names  # from the settings: usually empty
-        packages = builtin_data().packages
+        data = builtin_data()
         for base in info.mro:
             if exempt and (base.fullname in exempt or f"{base.fullname}.{method}" in exempt):
                 return None
@@ -214,7 +224,7 @@ class TransactionApis:
                 # A generated client (S3Client of botocore's BaseClient): its own name.
                 shown = info.name if spec.every_method and base is not info else spec.name
                 return f"{shown}.{method}"
-            if _in_packages(base, packages):
+            if data.in_packages(base.module_name):
                 if method.startswith("_") or method in _NEVER_IO:
                     return None
                 return f"{_shown_class(base)}.{method}"
@@ -225,9 +235,8 @@ class TransactionApis:
 _NEVER_IO = frozenset({"copy", "with_options", "model_dump", "to_dict", "to_json"})
 
 
-def _in_packages(info: TypeInfo, packages: frozenset[str]) -> bool:
-    """Whether the class is defined in one of ``packages`` or a submodule of one."""
-    module = info.module_name
+def _in_packages(module: str, packages: frozenset[str]) -> bool:
+    """Whether ``module`` is one of ``packages`` or a submodule of one."""
     dot = module.find(".")
     while dot != -1:
         if module[:dot] in packages:
