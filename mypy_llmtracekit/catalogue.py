@@ -17,7 +17,7 @@ caller decides it from the call as written.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from types import MappingProxyType
 from typing import Literal, Union
 
@@ -296,7 +296,7 @@ class BlockingApis:
         self._pending.add("extra", self.extra)
         self._pending.add("exempt", self.exempt)
 
-    def refresh(self, loaded: Container[str], stable: dict[str, MypyFile] | None = None) -> None:
+    def refresh(self, loaded: Collection[str], stable: dict[str, MypyFile] | None = None) -> None:
         """Resolve the names of every package mypy has loaded since the last call.
 
         ``stable``: mypy's module table when no module's names change in place (not

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from mypy.nodes import (
     Expression,
@@ -111,15 +111,21 @@ class PendingNames:
     def __init__(self) -> None:
         self._by_package: dict[str, list[tuple[str, str]]] = {}
         self._failed: dict[str, LookupStamp] = {}
+        # Given a module table: the ``loaded`` of the last refresh and its size, and
+        # the loaded packages that still had names pending then (in queue order).
+        self._seen: Collection[str] | None = None
+        self._seen_size = -1
+        self._waiting: list[str] = []
 
     def add(self, kind: str, names: Iterable[str]) -> None:
         """Queue ``names``, each with its ``kind`` (what resolving it adds)."""
+        self._seen = None
         for name in names:
             self._by_package.setdefault(name.partition(".")[0], []).append((kind, name))
 
     def resolve_loaded(
         self,
-        loaded: Container[str],
+        loaded: Collection[str],
         resolve: Callable[[str, str], bool],
         modules: dict[str, MypyFile] | None = None,
     ) -> None:
@@ -131,14 +137,26 @@ class PendingNames:
         would read the same tables.
 
         (Both catalogues refresh on every module pass, with a hundred packages
-        pending: ``loaded`` is a set or mypy's module table, not a function.)"""
-        for package in [p for p in self._by_package if p in loaded]:
+        pending: ``loaded`` is a set or mypy's module table, not a function. Given
+        the module table, modules are only ever added: while ``loaded`` is the same
+        container of the same size, no package was loaded since the last refresh and
+        only the loaded packages that had names pending are looked at.)"""
+        if modules is not None and loaded is self._seen and len(loaded) == self._seen_size:
+            packages = self._waiting
+        else:
+            packages = [p for p in self._by_package if p in loaded]
+        waiting: list[str] = []
+        for package in packages:
             still: list[tuple[str, str]] = []
             for kind, name in self._by_package.pop(package):
                 if not self._try(kind, name, resolve, modules):
                     still.append((kind, name))
             if still:
                 self._by_package[package] = still
+                waiting.append(package)
+        self._waiting = waiting
+        self._seen = loaded if modules is not None else None
+        self._seen_size = len(loaded) if modules is not None else -1
 
     def _try(
         self,

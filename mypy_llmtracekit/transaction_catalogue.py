@@ -15,7 +15,7 @@ that function's calls (``callees.external_io``, for the summaries).
 from __future__ import annotations
 
 import functools
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from mypy.lookup import lookup_fully_qualified
 from mypy.nodes import FUNC_NO_INFO, Decorator, FuncBase, MypyFile, SymbolNode, TypeInfo
@@ -151,7 +151,7 @@ class TransactionApis:
 
     def refresh(
         self,
-        loaded: Container[str],
+        loaded: Collection[str],
         modules: dict[str, MypyFile],
         stable: dict[str, MypyFile] | None = None,
     ) -> None:

@@ -108,6 +108,33 @@ def test_pending_names_wait_for_their_tables_to_change() -> None:
     assert tried == ["f", "g", "f", "g", "g"]
 
 
+def test_pending_names_look_at_new_packages_only_when_some_were_loaded() -> None:
+    pkg, other = _tree("pkg"), _tree("other")
+    modules = {"pkg": pkg}
+    tried: list[str] = []
+
+    def resolve(kind: str, name: str) -> bool:
+        tried.append(name)
+        module = modules.get(name.partition(".")[0])
+        return module is not None and name.rpartition(".")[2] in module.names
+
+    pending = PendingNames()
+    pending.add("function", ["pkg.f", "other.h", "pkg.g"])
+    loaded = {"pkg"}
+    pending.resolve_loaded(loaded, resolve, modules)
+    assert tried == ["pkg.f", "pkg.g"]
+    pkg.names["g"] = SymbolTableNode(GDEF, None)
+    pending.resolve_loaded(loaded, resolve, modules)  # the same packages: pkg's names
+    assert tried == ["pkg.f", "pkg.g", "pkg.f", "pkg.g"]
+    assert pending.names() == ["other.h", "pkg.f"]
+    # A module of another package joins the table (a new set of packages).
+    modules["other"] = other
+    other.names["h"] = SymbolTableNode(GDEF, None)
+    pending.resolve_loaded({"pkg", "other"}, resolve, modules)
+    assert tried[4:] == ["other.h", "pkg.f"]
+    assert pending.names() == ["pkg.f"]
+
+
 def test_checker_watch_outside_checking_and_under_the_daemon() -> None:
     # With a checker at work: test_compat_functions_on_the_installed_mypy.
     changes: list[str] = []
