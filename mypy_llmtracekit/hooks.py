@@ -297,7 +297,9 @@ class LlmTracekitPlugin(Plugin):
                 return None
             from mypy_llmtracekit.summary_builder import build_summary
 
-            summary = build_summary(tree, self._blocking(), self._transactions())
+            summary = build_summary(
+                tree, self._blocking(), self._transactions(), self._modules or {}
+            )
             self._store.memory[module] = summary
             return summary
         return self._store.load(module)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from mypy.nodes import (
+    FUNC_NO_INFO,
     Block,
     CallExpr,
     ClassDef,
@@ -43,8 +44,11 @@ from mypy_llmtracekit.transaction_catalogue import TransactionApis
 from mypy_llmtracekit.walker import own_calls
 
 
-def build_summary(tree: MypyFile, apis: BlockingApis, io: TransactionApis) -> ModuleSummary:
-    """The summary of every function defined in ``tree``."""
+def build_summary(
+    tree: MypyFile, apis: BlockingApis, io: TransactionApis, modules: dict[str, MypyFile]
+) -> ModuleSummary:
+    """The summary of every function defined in ``tree`` (``modules``: mypy's module
+    table, which tells the functions of stubs)."""
     functions: dict[str, FunctionSummary] = {}
     # Source order, a function before the functions nested in it: the walk of a
     # body finds the definitions in it, which come next.
@@ -53,7 +57,7 @@ def build_summary(tree: MypyFile, apis: BlockingApis, io: TransactionApis) -> Mo
     while stack:
         func = stack.pop()
         nested: list[Node] = []
-        summary = _summarise(tree.fullname, func, apis, io, nested)
+        summary = _summarise(tree.fullname, func, apis, io, modules, nested)
         if not summary.is_empty():
             functions[function_key(tree.fullname, func)] = summary
         inner = list(_functions(nested))
@@ -63,9 +67,19 @@ def build_summary(tree: MypyFile, apis: BlockingApis, io: TransactionApis) -> Mo
 
 
 def _summarise(
-    module: str, func: FuncDef, apis: BlockingApis, io: TransactionApis, nested: list[Node]
+    module: str,
+    func: FuncDef,
+    apis: BlockingApis,
+    io: TransactionApis,
+    modules: dict[str, MypyFile],
+    nested: list[Node],
 ) -> FunctionSummary:
-    """What ``func`` calls; the scopes nested in its body are appended to ``nested``."""
+    """What ``func`` calls; the scopes nested in its body are appended to ``nested``.
+
+    Calls of functions defined in stubs (``str.join``, ``json.loads``) are left out:
+    a stub has no summary, so no chain passes through one (the catalogue names the
+    blocking ones).
+    """
     types = DeclaredTypes(func)
     type_of = types.type_of
     blocking: list[str] = []
@@ -86,12 +100,25 @@ def _summarise(
             continue
         callee = project_function(node, type_of, coroutines=True)
         if callee is not None and callee.is_coroutine:
-            _add(coroutines, function_key(module, callee))
+            if not _in_stub(callee, modules):
+                _add(coroutines, function_key(module, callee))
             # A union of receivers may also hold a sync method of that name.
             callee = project_function(node, type_of)
-        if callee is not None:
+        if callee is not None and not _in_stub(callee, modules):
             _add(calls, function_key(module, callee))
     return FunctionSummary(tuple(blocking), tuple(calls), tuple(external), tuple(coroutines))
+
+
+def _in_stub(func: FuncDef, modules: dict[str, MypyFile]) -> bool:
+    """Whether ``func`` is defined in a stub (its module is in the table: mypy resolved
+    the call to it)."""
+    info = func.info
+    if info is not FUNC_NO_INFO:
+        name = info.module_name
+    else:
+        name = func.fullname.rpartition(".")[0]
+    tree = modules.get(name)
+    return tree is not None and tree.is_stub
 
 
 def _add(keys: list[str], key: str) -> None:
