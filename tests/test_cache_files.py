@@ -8,6 +8,7 @@ findings are those of a cold run.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,23 @@ def test_deleted_summaries_are_recomputed(project: Project) -> None:
         path.unlink()
     assert project.mypy("svc").lines == [FINDING]
     assert project.mypy("svc").lines == [FINDING]
+
+
+def test_summaries_leave_out_calls_of_stubs(project: Project) -> None:
+    # json.dumps, len and str.join are defined in typeshed's stubs: no chain passes
+    # through them, so the summary lists only the project's helper.
+    util = """
+        import json
+        import sqlite3
+        from svc.db import query
+
+        def dump(conn: sqlite3.Connection) -> str:
+            rows = query(conn)
+            return ",".join([json.dumps(len(rows))])
+    """
+    project.write({**FILES, "svc/util.py": util})
+    assert project.mypy("svc").stdout.splitlines() == [FINDING]
+    found = list((project.root / ".mypy_cache").glob("mypy_llmtracekit/*/svc.util.json"))
+    assert len(found) == 1
+    body = json.loads(_body(found[0].read_text()))
+    assert body["functions"] == {"svc.util.dump": [[], ["svc.db.query"], [], []]}
