@@ -236,7 +236,22 @@ def condition_holds(ctx: ModuleContext, call: CallExpr, hit: Hit) -> bool:
 
 
 def blocking_hit(ctx: ModuleContext, call: CallExpr) -> Blocking | None:
-    """Return the catalogue hit for ``call``, or None if it does not block."""
+    """Return the catalogue hit for ``call``, or None if it does not block.
+
+    Asked by this rule and then by ``ltk-blocking-io-indirect`` about each call in a
+    coroutine, one right after the other: the last answer is kept."""
+    if _last_hit and _last_hit[0][0] is ctx and _last_hit[0][1] is call:
+        return _last_hit[0][2]
+    hit = _blocking_hit(ctx, call)
+    _last_hit[:] = [(ctx, call, hit)]
+    return hit
+
+
+# The last call blocking_hit judged: its module pass, the call, the answer.
+_last_hit: list[tuple[ModuleContext, CallExpr, Blocking | None]] = []
+
+
+def _blocking_hit(ctx: ModuleContext, call: CallExpr) -> Blocking | None:
     fullname, classes, method, constructed = call_parts(ctx, call)
     if fullname is None and method is None:
         return None
