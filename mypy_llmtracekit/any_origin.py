@@ -132,9 +132,9 @@ def any_origin(expr: Expression, func: FuncItem | None, type_of: TypeLookup, dep
     if isinstance(expr, CallExpr):
         return _call_origin(expr, func, type_of, depth)
     if isinstance(expr, NameExpr) and isinstance(expr.node, Var):
-        var = expr.node
-        if func is not None and any(arg.variable is var for arg in func.arguments):
-            return f'from the unannotated parameter "{var.name}"'
+        param = _parameter_origin(func, expr.node) if func is not None else None
+        if param is not None:
+            return param
     if isinstance(expr, MemberExpr):
         receiver = type_of(expr.expr)
         if isinstance(receiver, AnyType):
@@ -151,6 +151,28 @@ def any_origin(expr: Expression, func: FuncItem | None, type_of: TypeLookup, dep
     typ = type_of(expr)
     found = first_any(typ) if typ is not None else None
     return any_reason(found) if found is not None else "from an expression mypy knows only as Any"
+
+
+def _parameter_origin(func: FuncItem, var: Var) -> str | None:
+    """Where the ``Any`` in parameter ``var``'s type comes from (None: not a parameter
+    of ``func``): no annotation, or the type its annotation declares."""
+    for index, arg in enumerate(func.arguments):
+        if arg.variable is not var:
+            continue
+        signature = func.type if isinstance(func.type, CallableType) else None
+        declared = signature.arg_types[index] if signature is not None else None
+        found = first_any(declared) if declared is not None else None
+        proper = get_proper_type(declared) if declared is not None else None
+        if found is None or (
+            isinstance(proper, AnyType) and proper.type_of_any == TypeOfAny.unannotated
+        ):
+            return f'from the unannotated parameter "{var.name}"'
+        source = found.source_any or found
+        if source.type_of_any == TypeOfAny.explicit:
+            return f'from an explicit Any in the declared type of parameter "{var.name}"'
+        reason = any_reason(found).removeprefix("from ")
+        return f'from the declared type of parameter "{var.name}" ({reason})'
+    return None
 
 
 def _call_origin(call: CallExpr, func: FuncItem | None, type_of: TypeLookup, depth: int) -> str:
