@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from mypy.nodes import (
     AwaitExpr,
     CallExpr,
+    ConditionalExpr,
     Decorator,
     Expression,
     FuncDef,
@@ -129,6 +130,8 @@ def any_origin(expr: Expression, func: FuncItem | None, type_of: TypeLookup, dep
             item_type = type_of(item)
             if item_type is not None and first_any(item_type) is not None:
                 return any_origin(item, func, type_of, depth + 1)
+    if isinstance(expr, ConditionalExpr):
+        return _branch_origin(expr, func, type_of, depth)
     if isinstance(expr, CallExpr):
         return _call_origin(expr, func, type_of, depth)
     if isinstance(expr, NameExpr) and isinstance(expr.node, Var):
@@ -146,11 +149,37 @@ def any_origin(expr: Expression, func: FuncItem | None, type_of: TypeLookup, dep
     if isinstance(expr, RefExpr) and isinstance(expr.node, (Var, MypyFile)):
         typ = expr.node.type if isinstance(expr.node, Var) else None
         found = first_any(typ) if typ is not None else None
+        if found is not None and _declared(expr.node, found):
+            return f'from an explicit Any in the declared type of "{_ref_name(expr)}"'
         if found is not None:
             return any_reason(found)
     typ = type_of(expr)
     found = first_any(typ) if typ is not None else None
     return any_reason(found) if found is not None else "from an expression mypy knows only as Any"
+
+
+def _branch_origin(
+    expr: ConditionalExpr, func: FuncItem | None, type_of: TypeLookup, depth: int
+) -> str:
+    """``a if c else b``: the origin in a branch whose type holds the ``Any``, one
+    that names something in the source when both do (``{} if x is None else x``)."""
+    found: list[str] = []
+    for branch in (expr.if_expr, expr.else_expr):
+        branch_type = type_of(branch)
+        if branch_type is not None and first_any(branch_type) is not None:
+            found.append(any_origin(branch, func, type_of, depth + 1))
+    named = [origin for origin in found if '"' in origin]
+    if named or found:
+        return (named or found)[0]
+    return "from an expression mypy knows only as Any"
+
+
+def _declared(node: Var | MypyFile, found: AnyType) -> bool:
+    """Whether ``found`` was written in the annotation of variable ``node``."""
+    source = found.source_any or found
+    return (
+        isinstance(node, Var) and not node.is_inferred and source.type_of_any == TypeOfAny.explicit
+    )
 
 
 def _parameter_origin(func: FuncItem, var: Var) -> str | None:
