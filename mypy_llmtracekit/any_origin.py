@@ -174,12 +174,14 @@ def _branch_origin(
     return "from an expression mypy knows only as Any"
 
 
+def _explicit(found: AnyType) -> bool:
+    """Whether ``found`` (or the ``Any`` it was derived from) was written ``Any``."""
+    return (found.source_any or found).type_of_any == TypeOfAny.explicit
+
+
 def _declared(node: Var | MypyFile, found: AnyType) -> bool:
     """Whether ``found`` was written in the annotation of variable ``node``."""
-    source = found.source_any or found
-    return (
-        isinstance(node, Var) and not node.is_inferred and source.type_of_any == TypeOfAny.explicit
-    )
+    return isinstance(node, Var) and not node.is_inferred and _explicit(found)
 
 
 def _parameter_origin(func: FuncItem, var: Var) -> str | None:
@@ -196,8 +198,7 @@ def _parameter_origin(func: FuncItem, var: Var) -> str | None:
             isinstance(proper, AnyType) and proper.type_of_any == TypeOfAny.unannotated
         ):
             return f'from the unannotated parameter "{var.name}"'
-        source = found.source_any or found
-        if source.type_of_any == TypeOfAny.explicit:
+        if _explicit(found):
             return f'from an explicit Any in the declared type of parameter "{var.name}"'
         reason = any_reason(found).removeprefix("from ")
         return f'from the declared type of parameter "{var.name}" ({reason})'
@@ -233,9 +234,8 @@ def _call_origin(call: CallExpr, func: FuncItem | None, type_of: TypeLookup, dep
     found = first_any(typ) if typ is not None else None
     if found is None:
         return f'from what "{name}" returns'
-    source = found.source_any or found
-    if source.type_of_any == TypeOfAny.explicit and isinstance(typ, AnyType):
+    if _explicit(found) and isinstance(typ, AnyType):
         return f'from "{name}", declared to return Any'
-    if source.type_of_any == TypeOfAny.explicit:
+    if _explicit(found):
         return f'from an explicit Any in what "{name}" is declared to return'
     return f'{any_reason(found)} (through "{name}")'
