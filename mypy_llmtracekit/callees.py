@@ -11,23 +11,31 @@ from collections.abc import Callable, Sequence
 
 from mypy.nodes import (
     CallExpr,
-    Decorator,
     Expression,
     FuncDef,
-    MemberExpr,
-    MypyFile,
-    OverloadedFuncDef,
     RefExpr,
-    SuperExpr,
     SymbolNode,
     TypeInfo,
-    Var,
 )
-from mypy.types import CallableType, ProperType, TypeType, get_proper_type
+from mypy.types import ProperType, get_proper_type
 
 from mypy_llmtracekit.catalogue import CONSOLE_STREAMS, Blocking, BlockingApis, arguments_block
 from mypy_llmtracekit.catalogue import blocking_api as catalogue_api
 from mypy_llmtracekit.declared import instance_of
+from mypy_llmtracekit.kinds import (
+    CALLABLE_TYPE,
+    DECORATOR,
+    FUNC_DEF,
+    MEMBER_EXPR,
+    MODULE_OR_CLASS,
+    MYPY_FILE,
+    OVERLOADED_FUNC_DEF,
+    REF_EXPR,
+    SUPER_EXPR,
+    TYPE_INFO,
+    TYPE_TYPE,
+    VAR,
+)
 from mypy_llmtracekit.names import class_called
 from mypy_llmtracekit.transaction_catalogue import TransactionApis, external_io_api
 
@@ -38,12 +46,12 @@ def receiver_infos(types: Sequence[ProperType]) -> list[TypeInfo]:
     """The classes whose methods a call on a value of these types may run."""
     infos: list[TypeInfo] = []
     for typ in types:
-        if isinstance(typ, TypeType):
+        if isinstance(typ, TYPE_TYPE):
             item = instance_of(get_proper_type(typ.item))
             if item is not None:
                 infos.append(item.type)
             continue
-        if isinstance(typ, CallableType) and typ.is_type_obj():
+        if isinstance(typ, CALLABLE_TYPE) and typ.is_type_obj():
             infos.append(typ.type_object())
             continue
         instance = instance_of(typ)
@@ -73,24 +81,24 @@ def sync_function(node: SymbolNode | None, coroutines: bool = False) -> FuncDef 
 
     With ``coroutines``, an ``async def`` is accepted too.
     """
-    if isinstance(node, Decorator):
+    if isinstance(node, DECORATOR):
         node = node.func
-    if isinstance(node, OverloadedFuncDef) and node.impl is not None:
+    if isinstance(node, OVERLOADED_FUNC_DEF) and node.impl is not None:
         impl = node.impl
-        node = impl.func if isinstance(impl, Decorator) else impl
-    if isinstance(node, FuncDef) and (coroutines or not node.is_coroutine):
+        node = impl.func if isinstance(impl, DECORATOR) else impl
+    if isinstance(node, FUNC_DEF) and (coroutines or not node.is_coroutine):
         return node
     return None
 
 
 def _resolved_ref(callee: Expression) -> RefExpr | None:
     """``name`` or ``module.name`` or ``Class.name``: a callee the analyser resolved."""
-    if isinstance(callee, MemberExpr):
+    if isinstance(callee, MEMBER_EXPR):
         base = callee.expr
-        if isinstance(base, RefExpr) and isinstance(base.node, (MypyFile, TypeInfo)):
+        if isinstance(base, REF_EXPR) and isinstance(base.node, MODULE_OR_CLASS):
             return callee
         return None
-    if isinstance(callee, RefExpr):
+    if isinstance(callee, REF_EXPR):
         return callee
     return None
 
@@ -107,17 +115,17 @@ def blocking_api(call: CallExpr, type_of: TypeOf, apis: BlockingApis) -> Blockin
     fullname = ref.fullname if ref is not None and ref.node is not None else None
     infos: list[TypeInfo] = []
     method: str | None = None
-    if isinstance(callee, SuperExpr):
+    if isinstance(callee, SUPER_EXPR):
         info = callee.info
         infos = [base.type for base in info.bases] if info is not None else []
         method = callee.name
-    elif isinstance(callee, MemberExpr):
+    elif isinstance(callee, MEMBER_EXPR):
         receiver = callee.expr
-        if isinstance(receiver, RefExpr) and isinstance(receiver.node, MypyFile):
+        if isinstance(receiver, REF_EXPR) and isinstance(receiver.node, MYPY_FILE):
             pass  # a module attribute: judged as a function
-        elif isinstance(receiver, RefExpr) and receiver.fullname in CONSOLE_STREAMS:
+        elif isinstance(receiver, REF_EXPR) and receiver.fullname in CONSOLE_STREAMS:
             return None
-        elif isinstance(receiver, RefExpr) and isinstance(receiver.node, TypeInfo):
+        elif isinstance(receiver, REF_EXPR) and isinstance(receiver.node, TYPE_INFO):
             infos, method = [receiver.node], callee.name
         else:
             infos, method = receiver_infos(type_of(receiver)), callee.name
@@ -131,14 +139,14 @@ def external_io(call: CallExpr, type_of: TypeOf, apis: TransactionApis) -> str |
     """The external-I/O API ``call`` runs, if any (``transaction_catalogue`` decides:
     ``external_io_api``; this only resolves the call's parts, like the rule does)."""
     callee = call.callee
-    fullname = callee.fullname if isinstance(callee, RefExpr) and callee.node else None
+    fullname = callee.fullname if isinstance(callee, REF_EXPR) and callee.node else None
     fullname = fullname or None
-    if not isinstance(callee, MemberExpr):
+    if not isinstance(callee, MEMBER_EXPR):
         return external_io_api(fullname, [], None, apis)
     receiver = callee.expr
-    if isinstance(receiver, RefExpr) and isinstance(receiver.node, MypyFile):
+    if isinstance(receiver, REF_EXPR) and isinstance(receiver.node, MYPY_FILE):
         return external_io_api(fullname, [], None, apis)  # a module attribute: a function
-    if isinstance(receiver, RefExpr) and isinstance(receiver.node, TypeInfo):
+    if isinstance(receiver, REF_EXPR) and isinstance(receiver.node, TYPE_INFO):
         return external_io_api(fullname, [receiver.node], callee.name, apis)
     return external_io_api(fullname, receiver_infos(type_of(receiver)), callee.name, apis)
 
@@ -165,7 +173,7 @@ def project_function(call: CallExpr, type_of: TypeOf, coroutines: bool = False) 
     ``async def`` called (awaited or not) is found too.
     """
     callee = call.callee
-    if isinstance(callee, SuperExpr):
+    if isinstance(callee, SUPER_EXPR):
         info = callee.info
         if info is None:
             return None
@@ -173,13 +181,13 @@ def project_function(call: CallExpr, type_of: TypeOf, coroutines: bool = False) 
     ref = _resolved_ref(callee)
     if ref is not None:
         found = _of_node(ref.node, ref, type_of, coroutines)
-        if found is None and isinstance(callee, MemberExpr):
+        if found is None and isinstance(callee, MEMBER_EXPR):
             # Class.method(...): a classmethod or staticmethod, by the class's MRO.
             base = callee.expr
-            if isinstance(base, RefExpr) and isinstance(base.node, TypeInfo):
+            if isinstance(base, REF_EXPR) and isinstance(base.node, TYPE_INFO):
                 return _member_function(method_node(base.node, callee.name), coroutines)
         return found
-    if isinstance(callee, MemberExpr):
+    if isinstance(callee, MEMBER_EXPR):
         for info in receiver_infos(type_of(callee.expr)):
             found = _member_function(method_node(info, callee.name), coroutines)
             if found is not None:
@@ -191,10 +199,10 @@ def project_function(call: CallExpr, type_of: TypeOf, coroutines: bool = False) 
 def _member_function(node: SymbolNode | None, coroutines: bool) -> FuncDef | None:
     """A method, or a class-level alias of one (``reserve = create``)."""
     found = sync_function(node, coroutines)
-    if found is not None or not isinstance(node, Var):
+    if found is not None or not isinstance(node, VAR):
         return found
     typ = get_proper_type(node.type) if node.type is not None else None
-    if isinstance(typ, CallableType):
+    if isinstance(typ, CALLABLE_TYPE):
         return sync_function(typ.definition, coroutines)
     return None
 
@@ -202,12 +210,12 @@ def _member_function(node: SymbolNode | None, coroutines: bool) -> FuncDef | Non
 def _of_node(
     node: SymbolNode | None, ref: RefExpr, type_of: TypeOf, coroutines: bool
 ) -> FuncDef | None:
-    if isinstance(node, TypeInfo):
+    if isinstance(node, TYPE_INFO):
         return _constructor(node)
     found = sync_function(node, coroutines)
     if found is not None:
         return found
-    if isinstance(node, Var):
+    if isinstance(node, VAR):
         return _of_types(type_of(ref), coroutines)
     return None
 
@@ -223,13 +231,13 @@ def _constructor(info: TypeInfo) -> FuncDef | None:
 def _of_types(types: Sequence[ProperType], coroutines: bool) -> FuncDef | None:
     """A callable value: an alias of a function, a class, or an instance with ``__call__``."""
     for typ in types:
-        if isinstance(typ, TypeType):
+        if isinstance(typ, TYPE_TYPE):
             item = instance_of(get_proper_type(typ.item))
             found = _constructor(item.type) if item is not None else None
             if found is not None:
                 return found
             continue
-        if isinstance(typ, CallableType):
+        if isinstance(typ, CALLABLE_TYPE):
             if typ.is_type_obj():
                 return _constructor(typ.type_object())
             found = sync_function(typ.definition, coroutines)

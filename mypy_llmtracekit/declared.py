@@ -33,41 +33,50 @@ from mypy.nodes import (
     CallExpr,
     CastExpr,
     ConditionalExpr,
-    Decorator,
     Expression,
-    FuncBase,
-    FuncDef,
     FuncItem,
-    IndexExpr,
     MemberExpr,
-    MypyFile,
     NameExpr,
     Node,
     OpExpr,
-    OverloadedFuncDef,
-    RefExpr,
     SuperExpr,
     SymbolNode,
-    TypeInfo,
     Var,
     WithStmt,
 )
 from mypy.types import (
-    AnyType,
-    CallableType,
     Instance,
-    NoneType,
-    Overloaded,
     ProperType,
-    TupleType,
     Type,
     TypeType,
-    TypeVarType,
-    UnionType,
     get_proper_type,
 )
 
 from mypy_llmtracekit import compat
+from mypy_llmtracekit.kinds import (
+    ANY_TYPE,
+    CALL_EXPR,
+    CALLABLE_TYPE,
+    DECORATOR,
+    FUNC_BASE,
+    FUNC_DEF,
+    INDEX_EXPR,
+    INSTANCE,
+    MEMBER_EXPR,
+    MODULE_OR_CLASS,
+    NAME_EXPR,
+    NONE_TYPE,
+    OVERLOADED,
+    OVERLOADED_FUNC_DEF,
+    REF_EXPR,
+    SUPER_EXPR,
+    TUPLE_TYPE,
+    TYPE_INFO,
+    TYPE_TYPE,
+    TYPE_VAR_TYPE,
+    UNION_TYPE,
+    VAR,
+)
 from mypy_llmtracekit.walker import own_statements
 
 # How deep one evaluation may go (a chain of attribute accesses and calls).
@@ -82,43 +91,43 @@ def flatten(typ: Type | None) -> list[ProperType]:
     while stack and seen < 64:
         seen += 1
         proper = get_proper_type(stack.pop())
-        if isinstance(proper, UnionType):
+        if isinstance(proper, UNION_TYPE):
             stack.extend(proper.items)
-        elif not isinstance(proper, (NoneType, AnyType)):
+        elif not isinstance(proper, (NONE_TYPE, ANY_TYPE)):
             out.append(proper)
     return out
 
 
 def instance_of(typ: ProperType) -> Instance | None:
     """The instance a value of type ``typ`` is, if it is one."""
-    if isinstance(typ, Instance):
+    if isinstance(typ, INSTANCE):
         return typ
-    if isinstance(typ, TupleType):
+    if isinstance(typ, TUPLE_TYPE):
         return typ.partial_fallback
-    if isinstance(typ, TypeVarType):
+    if isinstance(typ, TYPE_VAR_TYPE):
         bound = get_proper_type(typ.upper_bound)
-        return bound if isinstance(bound, Instance) else None
+        return bound if isinstance(bound, INSTANCE) else None
     return None
 
 
 def node_type(node: SymbolNode | None) -> list[ProperType]:
     """The declared type of what a name refers to (a variable, function or class)."""
-    if isinstance(node, TypeInfo):
+    if isinstance(node, TYPE_INFO):
         return [TypeType(compat.any_instance(node))]
-    if isinstance(node, Decorator):
+    if isinstance(node, DECORATOR):
         return flatten(node.var.type) if node.var.type is not None else []
-    if isinstance(node, (FuncBase, Var)):
+    if isinstance(node, (FUNC_BASE, VAR)):
         return flatten(node.type)
     return []
 
 
 def called(typ: ProperType) -> list[ProperType]:
     """What calling a value of type ``typ`` returns."""
-    if isinstance(typ, CallableType):
+    if isinstance(typ, CALLABLE_TYPE):
         return flatten(typ.ret_type)
-    if isinstance(typ, Overloaded):
+    if isinstance(typ, OVERLOADED):
         return [t for item in typ.items for t in flatten(item.ret_type)]
-    if isinstance(typ, TypeType):
+    if isinstance(typ, TYPE_TYPE):
         return [typ.item]
     instance = instance_of(typ)
     if instance is not None:
@@ -152,19 +161,19 @@ class DeclaredTypes:
     def _type_of(self, expr: Expression, depth: int) -> list[ProperType]:
         if depth > _MAX_DEPTH:
             return []
-        if isinstance(expr, NameExpr):
+        if isinstance(expr, NAME_EXPR):
             return self._name(expr, depth)
-        if isinstance(expr, MemberExpr):
+        if isinstance(expr, MEMBER_EXPR):
             base = expr.expr
-            if isinstance(base, RefExpr) and isinstance(base.node, (MypyFile, TypeInfo)):
+            if isinstance(base, REF_EXPR) and isinstance(base.node, MODULE_OR_CLASS):
                 # mod.name or Class.name: the semantic analyser resolved it.
                 return node_type(expr.node)
             return self.member(self.type_of(base, depth + 1), expr.name)
-        if isinstance(expr, CallExpr):
+        if isinstance(expr, CALL_EXPR):
             return [t for c in self.type_of(expr.callee, depth + 1) for t in called(c)]
-        if isinstance(expr, SuperExpr):
+        if isinstance(expr, SUPER_EXPR):
             return self._super(expr)
-        if isinstance(expr, IndexExpr):
+        if isinstance(expr, INDEX_EXPR):
             getitem = self.member(self.type_of(expr.base, depth + 1), "__getitem__")
             return [t for c in getitem for t in called(c)]
         if isinstance(expr, CastExpr):
@@ -182,7 +191,7 @@ class DeclaredTypes:
         """The types of attribute ``name`` of values of the ``receivers`` types."""
         out: list[ProperType] = []
         for receiver in receivers:
-            if isinstance(receiver, TypeType):
+            if isinstance(receiver, TYPE_TYPE):
                 item = instance_of(get_proper_type(receiver.item))
                 if item is not None:
                     node, typ = compat.member_type(item, name)
@@ -204,7 +213,7 @@ class DeclaredTypes:
 
     def _name(self, expr: NameExpr, depth: int) -> list[ProperType]:
         node = expr.node
-        if not isinstance(node, Var):
+        if not isinstance(node, VAR):
             return node_type(node)
         if self._params is None:
             self._params = _parameters(self.func)
@@ -230,24 +239,24 @@ def _as_member(node: SymbolNode | None, typ: Type | None) -> list[ProperType]:
     """A member's type as seen through an instance: a property gives its value."""
     if typ is None:
         return []
-    func = node.func if isinstance(node, Decorator) else node
-    if isinstance(func, FuncDef) and func.is_property:
+    func = node.func if isinstance(node, DECORATOR) else node
+    if isinstance(func, FUNC_DEF) and func.is_property:
         return [t for c in flatten(typ) for t in called(c)]
-    if isinstance(func, OverloadedFuncDef) and func.is_property:
+    if isinstance(func, OVERLOADED_FUNC_DEF) and func.is_property:
         return [t for c in flatten(typ) for t in called(c)]
     return flatten(typ)
 
 
 def _parameters(func: FuncItem) -> dict[Var, Type | None]:
     """Each parameter's declared type; ``self``/``cls`` of a method are its class."""
-    declared = func.type if isinstance(func.type, CallableType) else None
+    declared = func.type if isinstance(func.type, CALLABLE_TYPE) else None
     params: dict[Var, Type | None] = {}
     for index, argument in enumerate(func.arguments):
         typ: Type | None = None
         if declared is not None and index < len(declared.arg_types):
             typ = declared.arg_types[index]
         params[argument.variable] = typ
-    if isinstance(func, FuncDef) and func.info is not FUNC_NO_INFO and func.arguments:
+    if isinstance(func, FUNC_DEF) and func.info is not FUNC_NO_INFO and func.arguments:
         first = func.arguments[0]
         if not func.is_static and first.kind == ARG_POS:
             own = compat.self_type(func.info)
@@ -270,5 +279,5 @@ def _local_values(func: FuncItem) -> dict[Var, list[Expression]]:
 
 
 def _note(values: dict[Var, list[Expression]], lvalue: Node, value: Expression) -> None:
-    if isinstance(lvalue, NameExpr) and isinstance(lvalue.node, Var) and lvalue.kind == LDEF:
+    if isinstance(lvalue, NAME_EXPR) and isinstance(lvalue.node, VAR) and lvalue.kind == LDEF:
         values.setdefault(lvalue.node, []).append(value)

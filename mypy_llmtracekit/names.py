@@ -6,18 +6,24 @@ from collections.abc import Callable, Collection, Iterable
 
 from mypy.nodes import (
     Expression,
-    IndexExpr,
     MypyFile,
-    RefExpr,
     SymbolNode,
     SymbolTable,
-    TypeAlias,
     TypeApplication,
     TypeInfo,
 )
-from mypy.types import Instance, get_proper_type
+from mypy.types import get_proper_type
 
 from mypy_llmtracekit.compat import LookupStamp, lookup_stamp, lookup_unchanged
+from mypy_llmtracekit.kinds import (
+    INDEX_EXPR,
+    INSTANCE,
+    MODULE_OR_CLASS,
+    MYPY_FILE,
+    REF_EXPR,
+    TYPE_ALIAS,
+    TYPE_INFO,
+)
 
 CALLABLE_NAMES = frozenset(
     {"typing.Callable", "typing_extensions.Callable", "collections.abc.Callable"}
@@ -44,12 +50,12 @@ def resolve_dotted(
     if not dotted:  # most written names (``str``, ``Callable``): no list to build
         return node
     for part in name.split(".")[1:]:
-        if not isinstance(node, (MypyFile, TypeInfo)):
+        if not isinstance(node, MODULE_OR_CLASS):
             return None
         symbol = node.names.get(part)
         if symbol is not None:
             node = symbol.node
-        elif isinstance(node, MypyFile):
+        elif isinstance(node, MYPY_FILE):
             node = modules.get(f"{node.fullname}.{part}")
         else:
             return None
@@ -82,18 +88,18 @@ def class_called(callee: Expression) -> TypeInfo | None:
     The one resolution of "which class does this call construct" (the blocking
     rule, the summaries' callees and obviousness all use it).
     """
-    if isinstance(callee, IndexExpr):
+    if isinstance(callee, INDEX_EXPR):
         if isinstance(callee.analyzed, TypeApplication):
             return class_called(callee.analyzed.expr)
         return class_called(callee.base)
-    if not isinstance(callee, RefExpr):
+    if not isinstance(callee, REF_EXPR):
         return None
     node = callee.node
-    if isinstance(node, TypeInfo):
+    if isinstance(node, TYPE_INFO):
         return node
-    if isinstance(node, TypeAlias):
+    if isinstance(node, TYPE_ALIAS):
         target = get_proper_type(node.target)
-        if isinstance(target, Instance):
+        if isinstance(target, INSTANCE):
             return target.type
     return None
 

@@ -22,7 +22,6 @@ from mypy.nodes import (
     FuncDef,
     IfStmt,
     MatchStmt,
-    MemberExpr,
     MypyFile,
     Node,
     OverloadedFuncDef,
@@ -39,6 +38,14 @@ from mypy_llmtracekit.callees import (
 )
 from mypy_llmtracekit.catalogue import BlockingApis
 from mypy_llmtracekit.declared import DeclaredTypes
+from mypy_llmtracekit.kinds import (
+    BLOCK,
+    CALL_EXPR,
+    DECORATOR,
+    FUNC_DEF,
+    MEMBER_EXPR,
+    OVERLOADED_FUNC_DEF,
+)
 from mypy_llmtracekit.summaries import FunctionSummary, ModuleSummary
 from mypy_llmtracekit.transaction_catalogue import TransactionApis
 from mypy_llmtracekit.walker import own_calls
@@ -129,8 +136,8 @@ def _add(keys: list[str], key: str) -> None:
 def _on_blocking_result(call: CallExpr, types: DeclaredTypes, apis: BlockingApis) -> bool:
     callee = call.callee
     return (
-        isinstance(callee, MemberExpr)
-        and isinstance(callee.expr, CallExpr)
+        isinstance(callee, MEMBER_EXPR)
+        and isinstance(callee.expr, CALL_EXPR)
         and blocking_api(callee.expr, types.type_of, apis) is not None
     )
 
@@ -144,20 +151,20 @@ def _functions(statements: Sequence[Node]) -> Iterator[FuncDef]:
         node = stack.pop()
         kind = type(node)
         if kind is FuncDef:
-            assert isinstance(node, FuncDef)
+            assert isinstance(node, FUNC_DEF)
             yield node
         elif kind is Decorator:
-            assert isinstance(node, Decorator)
+            assert isinstance(node, DECORATOR)
             stack.append(node.func)
         elif kind is OverloadedFuncDef:
-            assert isinstance(node, OverloadedFuncDef)
+            assert isinstance(node, OVERLOADED_FUNC_DEF)
             if node.impl is not None:
                 stack.append(node.impl)
         elif kind is ClassDef:
             assert isinstance(node, ClassDef)
             stack.extend(reversed(node.defs.body))
         elif kind is Block:
-            assert isinstance(node, Block)
+            assert isinstance(node, BLOCK)
             stack.extend(reversed(node.body))
         elif kind in _COMPOUND:
             stack.extend(reversed(_statement_blocks(node)))
