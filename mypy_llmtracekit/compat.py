@@ -31,6 +31,10 @@ are supported. The internals used, and why:
   re-checks a whole module (with the post-check hook) instead of single functions.
 * ``MypyFile.defs``: whether a tree was parsed in this process or loaded from the
   cache (no statements).
+* ``mypy.server.subexpr.get_subexpressions``: every expression under a node, in
+  the order mypy's own (compiled) traverser visits them: the walks find the calls
+  of an expression through it instead of reading each node's attributes one by
+  one through the Python API (``walker.calls_in``).
 * ``mypy.maptype.map_instance_to_supertype``, ``mypy.expandtype.expand_type_by_instance``,
   ``mypy.typevars.fill_typevars``/``fill_typevars_with_any``: declared member types
   of a generic receiver, for summaries computed from declarations alone.
@@ -58,11 +62,13 @@ from mypy.nodes import (
     Expression,
     FuncBase,
     MypyFile,
+    Node,
     SymbolNode,
     TypeInfo,
     Var,
 )
 from mypy.options import Options
+from mypy.server.subexpr import get_subexpressions
 from mypy.types import (
     CallableType,
     Instance,
@@ -252,6 +258,13 @@ def any_instance(info: TypeInfo) -> Instance:
     """An instance of ``info`` with ``Any`` for its type arguments (``Client(...)``)."""
     own = fill_typevars_with_any(info)
     return own if isinstance(own, Instance) else own.partial_fallback
+
+
+def subexpressions(node: Node) -> list[Expression]:
+    """Every expression under ``node`` (itself first), in the order of mypy's
+    ``TraverserVisitor``: a node before its children, children in source order,
+    lambdas' bodies and the ``analyzed`` form of a call (``cast``) included."""
+    return get_subexpressions(node)
 
 
 def has_bodies(tree: MypyFile) -> bool:

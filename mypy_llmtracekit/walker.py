@@ -9,7 +9,7 @@ table is not entered (never a crash, at worst a missed finding).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, TypeVar, overload
+from typing import Any, Final, cast
 
 from mypy import nodes
 from mypy.nodes import (
@@ -18,17 +18,33 @@ from mypy.nodes import (
     CallExpr,
     ClassDef,
     Decorator,
+    DictionaryComprehension,
+    Expression,
     ExpressionStmt,
     FuncDef,
     FuncItem,
+    GeneratorExpr,
     LambdaExpr,
     Node,
     OverloadedFuncDef,
+    SuperExpr,
     TryStmt,
+    TupleExpr,
     TypeAliasStmt,
     WithStmt,
 )
 
+from mypy_llmtracekit import compat
+from mypy_llmtracekit.kinds import (
+    BLOCK,
+    CALL_EXPR,
+    DICTIONARY_COMPREHENSION,
+    GENERATOR_EXPR,
+    MEMBER_EXPR,
+    NAME_EXPR,
+    STR_EXPR,
+    SUPER_EXPR,
+)
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind
 
 # Node class -> the attributes that hold its child nodes: a node or None, or,
@@ -77,7 +93,7 @@ _CHILDREN: dict[type[Node], tuple[str, ...]] = {
 }
 
 # Nodes that start a scope of their own: what runs inside them runs later.
-_NEW_SCOPE: tuple[type[Node], ...] = (FuncItem, ClassDef, Decorator, OverloadedFuncDef)
+_NEW_SCOPE: Final[tuple[type[Node], ...]] = (FuncItem, ClassDef, Decorator, OverloadedFuncDef)
 
 # The attributes of a compound statement that hold statements (blocks), in the
 # order of ``_CHILDREN``: what ``own_statements`` enters.
@@ -105,8 +121,6 @@ def _parsed(table: dict[type[Node], tuple[str, ...]]) -> dict[type[Node], _Attri
 _NODE_ATTRIBUTES: dict[type[Node], _Attributes] = _parsed(_CHILDREN)
 _STATEMENT_ATTRIBUTES: dict[type[Node], _Attributes] = _parsed(_STATEMENT_CHILDREN)
 
-N = TypeVar("N", bound=Node)
-
 # Plans of the walks below: node class -> the attributes to enter, last first, or
 # None for a class that opens a scope of its own (filled on first sight of a class).
 _Plans = dict[type[Node], _Attributes | None]
@@ -131,73 +145,176 @@ def own_statements(roots: Iterable[Node]) -> Iterator[Node]:
     return _own(roots, _OWN_STATEMENTS, _STATEMENT_ATTRIBUTES)
 
 
-def own_calls(roots: Iterable[Node], nested: list[Node] | None = None) -> Iterator[CallExpr]:
+def own_calls(roots: Iterable[Node], nested: list[Node] | None = None) -> list[CallExpr]:
     """The calls among :func:`own_nodes`, in the same order.
 
     With ``nested``, the scopes not entered (definitions, classes, lambdas) are
-    appended to it, in source order, as the walk passes them.
+    appended to it, in source order, as the walk passes them. Expressions are
+    handed whole to :func:`calls_in` where it can tell their calls.
     """
-    return _own(roots, _OWN_NODES, _NODE_ATTRIBUTES, CallExpr, nested)
-
-
-@overload
-def _own(
-    roots: Iterable[Node], plans: _Plans, table: dict[type[Node], _Attributes]
-) -> Iterator[Node]: ...
-
-
-@overload
-def _own(
-    roots: Iterable[Node],
-    plans: _Plans,
-    table: dict[type[Node], _Attributes],
-    only: type[N],
-    nested: list[Node] | None,
-) -> Iterator[N]: ...
-
-
-def _own(
-    roots: Iterable[Node],
-    plans: _Plans,
-    table: dict[type[Node], _Attributes],
-    only: type[Node] | None = None,
-    nested: list[Node] | None = None,
-) -> Iterator[Node]:
-    # Hot (summaries and several rules read whole bodies): one plain loop, and
-    # list operations mypyc compiles to native code (no bound ``pop``, no
-    # ``reversed`` of an unknown sequence).
+    found: list[CallExpr] = []
+    plans = _OWN_NODES
+    table = _NODE_ATTRIBUTES
+    expressions = _EXPRESSIONS
     stack = list(roots)
     stack.reverse()
     while stack:
         node = stack.pop()
         kind = type(node)
-        plan = plans.get(kind, _UNSEEN)
-        if plan is _UNSEEN:
-            if issubclass(kind, _NEW_SCOPE):
-                plan = plans[kind] = None
-            else:
-                # Last attribute first: the children are pushed in reverse.
-                plan = plans[kind] = tuple(reversed(table.get(kind, ())))
+        if kind in expressions:
+            quick = calls_in(cast(Expression, node))
+            if quick is not None:
+                found.extend(quick)
+                continue
+        plan = _plan(kind, plans, table)
         if plan is None:
             if nested is not None:
                 nested.append(node)
             continue
-        if kind is Block and isinstance(node, Block) and node.is_unreachable:
+        if kind is BLOCK and cast(Block, node).is_unreachable:
             continue
-        if only is None or kind is only:
-            yield node
-        # The children go on the stack last first, so that the first comes off first.
-        for attribute, many in plan:
-            value = getattr(node, attribute, None)
-            if many:
-                if value:
-                    _push_reversed(_as_list(value), stack)
-            elif value is not None:
-                stack.append(value)
+        if kind is CALL_EXPR:
+            found.append(cast(CallExpr, node))
+        _push_children(node, plan, stack)
+    return found
+
+
+def _own(
+    roots: Iterable[Node], plans: _Plans, table: dict[type[Node], _Attributes]
+) -> Iterator[Node]:
+    # Hot (several rules read whole bodies): one plain loop, and list operations
+    # mypyc compiles to native code (no bound ``pop``, no ``reversed`` of an
+    # unknown sequence).
+    stack = list(roots)
+    stack.reverse()
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        plan = _plan(kind, plans, table)
+        if plan is None:
+            continue
+        if kind is BLOCK and cast(Block, node).is_unreachable:
+            continue
+        yield node
+        _push_children(node, plan, stack)
+
+
+def _plan(
+    kind: type[Node], plans: _Plans, table: dict[type[Node], _Attributes]
+) -> _Attributes | None:
+    """The attributes of a node class to enter, last first (None: a scope of its own)."""
+    plan = plans.get(kind, _UNSEEN)
+    if plan is _UNSEEN:
+        if issubclass(kind, _NEW_SCOPE):
+            plan = plans[kind] = None
+        else:
+            # Last attribute first: the children are pushed in reverse.
+            plan = plans[kind] = tuple(reversed(table.get(kind, ())))
+    return plan
+
+
+def _push_children(node: Node, plan: _Attributes, stack: list[Node]) -> None:
+    """Push ``node``'s children on ``stack`` so that the first comes off first."""
+    for attribute, many in plan:
+        value = getattr(node, attribute, None)
+        if many:
+            if value:
+                _push_reversed(_as_list(value), stack)
+        elif value is not None:
+            stack.append(value)
+
+
+# The expressions that hold other nodes: where a walk may hand a whole subtree to
+# ``calls_in`` instead of reading it node by node.
+_EXPRESSIONS: Final[frozenset[type[Node]]] = frozenset(
+    kind for kind in _CHILDREN if issubclass(kind, Expression)
+)
+# The expressions mypy's traverser and the walks here visit alike, calls aside
+# (``calls_in``): any other node makes ``calls_in`` give up, or look closer.
+_PLAIN: Final[frozenset[type[Node]]] = frozenset(
+    (
+        nodes.IntExpr,
+        nodes.FloatExpr,
+        nodes.ComplexExpr,
+        nodes.BytesExpr,
+        nodes.EllipsisExpr,
+        nodes.IndexExpr,
+        nodes.OpExpr,
+        nodes.ComparisonExpr,
+        nodes.UnaryExpr,
+        nodes.AssignmentExpr,
+        nodes.SliceExpr,
+        nodes.ConditionalExpr,
+        nodes.ListExpr,
+        nodes.TupleExpr,
+        nodes.SetExpr,
+        nodes.DictExpr,
+        nodes.ListComprehension,
+        nodes.SetComprehension,
+        nodes.AwaitExpr,
+        nodes.YieldExpr,
+        nodes.YieldFromExpr,
+        nodes.StarExpr,
+        # Analysed forms the traverser does not enter.
+        nodes.TypeVarExpr,
+        nodes.ParamSpecExpr,
+        nodes.TypeVarTupleExpr,
+        nodes.TypeAliasExpr,
+        nodes.NamedTupleExpr,
+        nodes.TypedDictExpr,
+        nodes.NewTypeExpr,
+        nodes.EnumCallExpr,
+        nodes.PromoteExpr,
+        nodes.TypeFormExpr,
+        nodes.TempNode,
+    )
+)
+
+
+def calls_in(expr: Expression) -> list[CallExpr] | None:
+    """The calls under ``expr`` (itself included) in the order the walks here
+    visit them, found by mypy's compiled traverser (``compat.subexpressions``):
+    reading every node's attributes through the Python API cost several times
+    more. None where that traverser's visit differs from these walks' (a lambda,
+    whose body is another scope; ``cast`` and other analysed forms, which it
+    visits twice; a comprehension with several ``for`` clauses or a target that
+    is not a name, which it visits in another order; ``super(C, self)``): the
+    caller then walks ``expr`` itself."""
+    found: list[Any] = []
+    for sub in compat.subexpressions(expr):
+        kind = type(sub)
+        if kind is CALL_EXPR:
+            found.append(sub)
+        elif kind is NAME_EXPR or kind is MEMBER_EXPR or kind is STR_EXPR or kind in _PLAIN:
+            continue
+        elif kind is SUPER_EXPR:
+            # The walks enter ``super()``, a call; mypy's traverser does not.
+            call = cast(SuperExpr, sub).call
+            if call.args:
+                return None
+            found.append(call)
+        elif kind is GENERATOR_EXPR or kind is DICTIONARY_COMPREHENSION:
+            indices = cast(GeneratorExpr | DictionaryComprehension, sub).indices
+            if len(indices) != 1 or not _plain_target(indices[0]):
+                return None
+        else:
+            return None
+    return found
+
+
+def _plain_target(target: Expression) -> bool:
+    """A comprehension's target that holds no call: a name or a tuple of names
+    (the walks here do not visit targets, mypy's traverser does)."""
+    kind = type(target)
+    if kind is NAME_EXPR:
+        return True
+    if kind is TupleExpr:
+        return all(type(item) is NAME_EXPR for item in cast(TupleExpr, target).items)
+    return False
 
 
 # A plan no class has: what ``_own``'s tables give for a class not seen yet.
-_UNSEEN: _Attributes = (("", False),)
+_UNSEEN: Final[_Attributes] = (("", False),)
 
 
 def _as_list(values: Any) -> list[Any]:
