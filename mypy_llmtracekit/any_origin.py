@@ -9,45 +9,52 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from mypy.nodes import (
-    AwaitExpr,
     CallExpr,
     ConditionalExpr,
-    Decorator,
     Expression,
-    FuncDef,
     FuncItem,
     LambdaExpr,
-    ListExpr,
-    MemberExpr,
     MypyFile,
-    NameExpr,
-    RefExpr,
-    SetExpr,
-    TupleExpr,
-    TypeInfo,
     Var,
 )
 from mypy.types import (
     AnyType,
-    CallableType,
-    Instance,
-    Overloaded,
     ProperType,
-    TupleType,
     Type,
-    TypeAliasType,
-    TypedDictType,
     TypeOfAny,
-    TypeType,
-    UnionType,
     get_proper_type,
+)
+
+from mypy_llmtracekit.kinds import (
+    ANY_TYPE,
+    AWAIT_EXPR,
+    CALL_EXPR,
+    CALLABLE_TYPE,
+    DECORATOR,
+    FUNC_DEF,
+    INSTANCE,
+    LIST_EXPR,
+    MEMBER_EXPR,
+    MYPY_FILE,
+    NAME_EXPR,
+    OVERLOADED,
+    REF_EXPR,
+    SET_EXPR,
+    TUPLE_EXPR,
+    TUPLE_TYPE,
+    TYPE_ALIAS_TYPE,
+    TYPE_INFO,
+    TYPE_TYPE,
+    TYPED_DICT_TYPE,
+    UNION_TYPE,
+    VAR,
 )
 
 MAX_DEPTH = 40
 
 
 def _ref_name(expr: Expression) -> str:
-    if isinstance(expr, (NameExpr, MemberExpr)):
+    if isinstance(expr, (NAME_EXPR, MEMBER_EXPR)):
         return expr.name
     return "the call"
 
@@ -58,7 +65,7 @@ def iter_proper(typ: Type) -> Iterator[ProperType]:
     stack: list[tuple[Type, int]] = [(typ, 0)]
     while stack:
         current, depth = stack.pop()
-        if isinstance(current, TypeAliasType):
+        if isinstance(current, TYPE_ALIAS_TYPE):
             if id(current.alias) in seen or depth > MAX_DEPTH:
                 continue
             if current.alias is not None:
@@ -72,15 +79,15 @@ def iter_proper(typ: Type) -> Iterator[ProperType]:
 
 
 def _children(p: ProperType) -> list[Type]:
-    if isinstance(p, Instance):
+    if isinstance(p, INSTANCE):
         return list(p.args)
-    if isinstance(p, (UnionType, TupleType, Overloaded)):
+    if isinstance(p, (UNION_TYPE, TUPLE_TYPE, OVERLOADED)):
         return list(p.items)
-    if isinstance(p, CallableType):
+    if isinstance(p, CALLABLE_TYPE):
         return [*p.arg_types, p.ret_type]
-    if isinstance(p, TypedDictType):
+    if isinstance(p, TYPED_DICT_TYPE):
         return list(p.items.values())
-    if isinstance(p, TypeType):
+    if isinstance(p, TYPE_TYPE):
         return [p.item]
     return []
 
@@ -88,7 +95,7 @@ def _children(p: ProperType) -> list[Type]:
 def first_any(typ: Type) -> AnyType | None:
     """The first ``Any`` inside ``typ``, if any."""
     for p in iter_proper(typ):
-        if isinstance(p, AnyType):
+        if isinstance(p, ANY_TYPE):
             return p
     return None
 
@@ -123,31 +130,31 @@ def any_origin(expr: Expression, func: FuncItem | None, type_of: TypeLookup, dep
         return "from an expression mypy knows only as Any"
     if isinstance(expr, LambdaExpr):
         return "from the unannotated parameters of the lambda"
-    if isinstance(expr, AwaitExpr):
+    if isinstance(expr, AWAIT_EXPR):
         return any_origin(expr.expr, func, type_of, depth + 1)
-    if isinstance(expr, (ListExpr, TupleExpr, SetExpr)):
+    if isinstance(expr, (LIST_EXPR, TUPLE_EXPR, SET_EXPR)):
         for item in expr.items:
             item_type = type_of(item)
             if item_type is not None and first_any(item_type) is not None:
                 return any_origin(item, func, type_of, depth + 1)
     if isinstance(expr, ConditionalExpr):
         return _branch_origin(expr, func, type_of, depth)
-    if isinstance(expr, CallExpr):
+    if isinstance(expr, CALL_EXPR):
         return _call_origin(expr, func, type_of, depth)
-    if isinstance(expr, NameExpr) and isinstance(expr.node, Var):
+    if isinstance(expr, NAME_EXPR) and isinstance(expr.node, VAR):
         param = _parameter_origin(func, expr.node) if func is not None else None
         if param is not None:
             return param
-    if isinstance(expr, MemberExpr):
+    if isinstance(expr, MEMBER_EXPR):
         receiver = type_of(expr.expr)
-        if isinstance(receiver, AnyType):
+        if isinstance(receiver, ANY_TYPE):
             return any_origin(expr.expr, func, type_of, depth + 1)
-        if isinstance(expr.node, Var) and expr.node.type is None:
+        if isinstance(expr.node, VAR) and expr.node.type is None:
             return f'from the attribute "{expr.name}", which has no annotation'
-    if isinstance(expr, RefExpr) and isinstance(expr.node, TypeInfo) and expr.node.type_vars:
+    if isinstance(expr, REF_EXPR) and isinstance(expr.node, TYPE_INFO) and expr.node.type_vars:
         return f'from the generic class "{_ref_name(expr)}", used without its type parameters'
-    if isinstance(expr, RefExpr) and isinstance(expr.node, (Var, MypyFile)):
-        typ = expr.node.type if isinstance(expr.node, Var) else None
+    if isinstance(expr, REF_EXPR) and isinstance(expr.node, (VAR, MYPY_FILE)):
+        typ = expr.node.type if isinstance(expr.node, VAR) else None
         found = first_any(typ) if typ is not None else None
         if found is not None and _declared(expr.node, found):
             return f'from an explicit Any in the declared type of "{_ref_name(expr)}"'
@@ -181,7 +188,7 @@ def _explicit(found: AnyType) -> bool:
 
 def _declared(node: Var | MypyFile, found: AnyType) -> bool:
     """Whether ``found`` was written in the annotation of variable ``node``."""
-    return isinstance(node, Var) and not node.is_inferred and _explicit(found)
+    return isinstance(node, VAR) and not node.is_inferred and _explicit(found)
 
 
 def _parameter_origin(func: FuncItem, var: Var) -> str | None:
@@ -190,12 +197,12 @@ def _parameter_origin(func: FuncItem, var: Var) -> str | None:
     for index, arg in enumerate(func.arguments):
         if arg.variable is not var:
             continue
-        signature = func.type if isinstance(func.type, CallableType) else None
+        signature = func.type if isinstance(func.type, CALLABLE_TYPE) else None
         declared = signature.arg_types[index] if signature is not None else None
         found = first_any(declared) if declared is not None else None
         proper = get_proper_type(declared) if declared is not None else None
         if found is None or (
-            isinstance(proper, AnyType) and proper.type_of_any == TypeOfAny.unannotated
+            isinstance(proper, ANY_TYPE) and proper.type_of_any == TypeOfAny.unannotated
         ):
             return f'from the unannotated parameter "{var.name}"'
         if _explicit(found):
@@ -207,22 +214,22 @@ def _parameter_origin(func: FuncItem, var: Var) -> str | None:
 
 def _call_origin(call: CallExpr, func: FuncItem | None, type_of: TypeLookup, depth: int) -> str:
     callee = call.callee
-    node = callee.node if isinstance(callee, RefExpr) else None
-    if isinstance(node, Decorator):
+    node = callee.node if isinstance(callee, REF_EXPR) else None
+    if isinstance(node, DECORATOR):
         node = node.func
-    if isinstance(node, FuncDef):
-        ret = node.type.ret_type if isinstance(node.type, CallableType) else None
+    if isinstance(node, FUNC_DEF):
+        ret = node.type.ret_type if isinstance(node.type, CALLABLE_TYPE) else None
         if node.type is None or (
-            isinstance(ret, AnyType) and ret.type_of_any == TypeOfAny.unannotated
+            isinstance(ret, ANY_TYPE) and ret.type_of_any == TypeOfAny.unannotated
         ):
             return f'from the unannotated return of "{node.name}"'
     callee_type = type_of(callee)
-    if isinstance(callee_type, AnyType):
+    if isinstance(callee_type, ANY_TYPE):
         return any_origin(callee, func, type_of, depth + 1)
-    if isinstance(callee, MemberExpr) and isinstance(type_of(callee.expr), AnyType):
+    if isinstance(callee, MEMBER_EXPR) and isinstance(type_of(callee.expr), ANY_TYPE):
         return any_origin(callee.expr, func, type_of, depth + 1)
-    receiver_type = type_of(callee.expr) if isinstance(callee, MemberExpr) else None
-    if isinstance(callee, MemberExpr) and receiver_type is not None and first_any(receiver_type):
+    receiver_type = type_of(callee.expr) if isinstance(callee, MEMBER_EXPR) else None
+    if isinstance(callee, MEMBER_EXPR) and receiver_type is not None and first_any(receiver_type):
         receiver = _ref_name(callee.expr)
         return f'from the Any in the type of "{receiver}" (through "{callee.name}")'
     name = _ref_name(callee)
@@ -234,7 +241,7 @@ def _call_origin(call: CallExpr, func: FuncItem | None, type_of: TypeLookup, dep
     found = first_any(typ) if typ is not None else None
     if found is None:
         return f'from what "{name}" returns'
-    if _explicit(found) and isinstance(typ, AnyType):
+    if _explicit(found) and isinstance(typ, ANY_TYPE):
         return f'from "{name}", declared to return Any'
     if _explicit(found):
         return f'from an explicit Any in what "{name}" is declared to return'

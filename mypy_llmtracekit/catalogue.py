@@ -25,25 +25,31 @@ from mypy.nodes import (
     ARG_NAMED,
     ARG_POS,
     FUNC_NO_INFO,
-    BytesExpr,
     CallExpr,
-    Decorator,
     Expression,
-    FuncBase,
-    FuncDef,
     MypyFile,
-    NameExpr,
-    OverloadedFuncDef,
-    StrExpr,
     SymbolNode,
-    TupleExpr,
-    TypeAlias,
     TypeInfo,
-    Var,
 )
-from mypy.types import CallableType, Instance, Overloaded, Type, get_proper_type
+from mypy.types import Type, get_proper_type
 
 from mypy_llmtracekit import data_files
+from mypy_llmtracekit.kinds import (
+    BYTES_EXPR,
+    CALLABLE_TYPE,
+    DECORATOR,
+    FUNC_BASE,
+    FUNC_DEF,
+    INSTANCE,
+    NAME_EXPR,
+    OVERLOADED,
+    OVERLOADED_FUNC_DEF,
+    STR_EXPR,
+    TUPLE_EXPR,
+    TYPE_ALIAS,
+    TYPE_INFO,
+    VAR,
+)
 from mypy_llmtracekit.names import PendingNames
 
 CONFIGURED_INSTEAD = "make it async, or await asyncio.to_thread(...)"
@@ -207,13 +213,13 @@ def builtin_catalogue() -> Catalogue:
 
 
 def _canonical(node: SymbolNode) -> str | None:
-    if isinstance(node, TypeAlias):
+    if isinstance(node, TYPE_ALIAS):
         # threading.Lock = _thread.LockType: the class it stands for.
         target = get_proper_type(node.target)
-        if isinstance(target, Instance):
+        if isinstance(target, INSTANCE):
             return target.type.fullname
         return node.fullname
-    if isinstance(node, (TypeInfo, FuncBase, Decorator, Var)):
+    if isinstance(node, (TYPE_INFO, FUNC_BASE, DECORATOR, VAR)):
         return node.fullname
     return None
 
@@ -224,12 +230,12 @@ _ASYNC_PROTOCOLS = ("__await__", "__aiter__", "__anext__", "__aenter__")
 def _returns_async(typ: Type | None) -> bool:
     """True for a callable whose result is awaited or used with ``async for``/``async with``."""
     proper = get_proper_type(typ)
-    if isinstance(proper, Overloaded):
+    if isinstance(proper, OVERLOADED):
         return all(_returns_async(item) for item in proper.items)
-    if not isinstance(proper, CallableType):
+    if not isinstance(proper, CALLABLE_TYPE):
         return False
     ret = get_proper_type(proper.ret_type)
-    if not isinstance(ret, Instance):
+    if not isinstance(ret, INSTANCE):
         return False
     return any(name in base.names for base in ret.type.mro for name in _ASYNC_PROTOCOLS)
 
@@ -240,17 +246,17 @@ def is_async_method(node: SymbolNode | None) -> bool:
     aiobotocore's clients derive from botocore's, and their methods are coroutines:
     calling them does not block.
     """
-    if isinstance(node, Decorator):
+    if isinstance(node, DECORATOR):
         if node.func.is_coroutine:
             return True
         return _returns_async(node.var.type or node.func.type)
-    if isinstance(node, OverloadedFuncDef):
+    if isinstance(node, OVERLOADED_FUNC_DEF):
         if node.type is not None:
             return _returns_async(node.type)
         return bool(node.items) and all(is_async_method(item) for item in node.items)
-    if isinstance(node, FuncDef):
+    if isinstance(node, FUNC_DEF):
         return node.is_coroutine or _returns_async(node.type)
-    if isinstance(node, Var):
+    if isinstance(node, VAR):
         return _returns_async(node.type)
     return False
 
@@ -331,7 +337,7 @@ class BlockingApis:
             self._add_extra(name, canonical, node)
 
     def _add_extra(self, name: str, canonical: str, node: SymbolNode | None) -> None:
-        if isinstance(node, TypeInfo):
+        if isinstance(node, TYPE_INFO):
             self._classes[canonical] = ClassSpec(name, CONFIGURED_INSTEAD, every_method=True)
             return
         owner = _method_owner(node)
@@ -398,7 +404,7 @@ class BlockingApis:
                 continue
             stem = info.name.removesuffix(suffix)
             wrapped = self.lookup(f"{info.module_name}.{stem}")
-            if not isinstance(wrapped, TypeInfo) or wrapped is info:
+            if not isinstance(wrapped, TYPE_INFO) or wrapped is info:
                 continue
             spec = next(
                 (self._classes[b.fullname] for b in wrapped.mro if b.fullname in self._classes),
@@ -448,9 +454,9 @@ def blocking_api(
 
 
 def _method_owner(node: SymbolNode | None) -> TypeInfo | None:
-    if isinstance(node, Decorator):
+    if isinstance(node, DECORATOR):
         node = node.func
-    if isinstance(node, FuncBase) and node.info is not FUNC_NO_INFO:
+    if isinstance(node, FUNC_BASE) and node.info is not FUNC_NO_INFO:
         return node.info
     return None
 
@@ -485,12 +491,12 @@ def arguments_block(call: CallExpr, hit: Hit, is_path: Callable[[Expression], bo
         first = call_argument(call, ("sock",), 0)
         if first is None:
             return False
-        return isinstance(first, (StrExpr, TupleExpr)) or is_path(first)
+        return isinstance(first, (STR_EXPR, TUPLE_EXPR)) or is_path(first)
     if condition == "path":
         first = call_argument(call, PATH_KEYWORDS, 0)
         if first is None:
             return False
-        return isinstance(first, (StrExpr, BytesExpr)) or is_path(first)
+        return isinstance(first, (STR_EXPR, BYTES_EXPR)) or is_path(first)
     assert isinstance(condition, FalseFlag)
     flag = call_argument(call, (condition.keyword,), condition.position)
-    return not (isinstance(flag, NameExpr) and flag.fullname == "builtins.False")
+    return not (isinstance(flag, NAME_EXPR) and flag.fullname == "builtins.False")

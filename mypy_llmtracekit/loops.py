@@ -10,40 +10,42 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from mypy.nodes import (
-    AssignmentExpr,
-    AssignmentStmt,
     Block,
-    BreakStmt,
     Expression,
-    ForStmt,
-    IfStmt,
-    ListExpr,
-    NameExpr,
     Node,
-    OperatorAssignmentStmt,
-    RaiseStmt,
-    ReturnStmt,
-    StarExpr,
     Statement,
-    TryStmt,
-    TupleExpr,
-    WhileStmt,
-    WithStmt,
-    YieldExpr,
-    YieldFromExpr,
 )
 
+from mypy_llmtracekit.kinds import (
+    ASSIGNMENT_EXPR,
+    ASSIGNMENT_STMT,
+    BREAK_STMT,
+    FOR_STMT,
+    IF_STMT,
+    LIST_EXPR,
+    NAME_EXPR,
+    OPERATOR_ASSIGNMENT_STMT,
+    RAISE_STMT,
+    RETURN_STMT,
+    STAR_EXPR,
+    TRY_STMT,
+    TUPLE_EXPR,
+    WHILE_STMT,
+    WITH_STMT,
+    YIELD_EXPR,
+    YIELD_FROM_EXPR,
+)
 from mypy_llmtracekit.statements import child_blocks, statements
 from mypy_llmtracekit.walker import own_nodes
 
 
 def target_names(index: Expression) -> set[str] | None:
     """Names the loop binds; None if it assigns attributes or items."""
-    if isinstance(index, NameExpr):
+    if isinstance(index, NAME_EXPR):
         return {index.name}
-    if isinstance(index, StarExpr):
+    if isinstance(index, STAR_EXPR):
         return target_names(index.expr)
-    if isinstance(index, (TupleExpr, ListExpr)):
+    if isinstance(index, (TUPLE_EXPR, LIST_EXPR)):
         names: set[str] = set()
         for item in index.items:
             found = target_names(item)
@@ -56,7 +58,7 @@ def target_names(index: Expression) -> set[str] | None:
 
 def mentions(expr: Node, names: set[str]) -> bool:
     """True if ``expr`` reads one of ``names``."""
-    return any(isinstance(n, NameExpr) and n.name in names for n in own_nodes([expr]))
+    return any(isinstance(n, NAME_EXPR) and n.name in names for n in own_nodes([expr]))
 
 
 def ends_early(body: Block) -> bool:
@@ -66,10 +68,10 @@ def ends_early(body: Block) -> bool:
     whether a later iteration runs depends on an earlier one.
     """
     for stmt in loop_statements(body):
-        if isinstance(stmt, (ReturnStmt, BreakStmt)):
+        if isinstance(stmt, (RETURN_STMT, BREAK_STMT)):
             return True
     for node in own_nodes([body]):
-        if isinstance(node, (ReturnStmt, RaiseStmt, YieldExpr, YieldFromExpr)):
+        if isinstance(node, (RETURN_STMT, RAISE_STMT, YIELD_EXPR, YIELD_FROM_EXPR)):
             return True
     return False
 
@@ -78,7 +80,7 @@ def loop_statements(body: Block) -> Iterator[Statement]:
     """Statements of the body, without entering nested loops."""
     for stmt in body.body:
         yield stmt
-        if isinstance(stmt, (ForStmt, WhileStmt)):
+        if isinstance(stmt, (FOR_STMT, WHILE_STMT)):
             continue
         for block in child_blocks(stmt):
             yield from loop_statements(block)
@@ -88,18 +90,18 @@ def written_names(body: Block) -> set[str]:
     """Every name the body assigns."""
     names: set[str] = set()
     for stmt in statements(body.body):
-        if isinstance(stmt, AssignmentStmt):
+        if isinstance(stmt, ASSIGNMENT_STMT):
             for lvalue in stmt.lvalues:
                 names |= target_names(lvalue) or set()
-        elif isinstance(stmt, OperatorAssignmentStmt):
+        elif isinstance(stmt, OPERATOR_ASSIGNMENT_STMT):
             names |= target_names(stmt.lvalue) or set()
-        elif isinstance(stmt, ForStmt):
+        elif isinstance(stmt, FOR_STMT):
             names |= target_names(stmt.index) or set()
-        elif isinstance(stmt, WithStmt):
+        elif isinstance(stmt, WITH_STMT):
             for target in stmt.target:
                 if target is not None:
                     names |= target_names(target) or set()
-    names |= {n.target.name for n in own_nodes([body]) if isinstance(n, AssignmentExpr)}
+    names |= {n.target.name for n in own_nodes([body]) if isinstance(n, ASSIGNMENT_EXPR)}
     return names
 
 
@@ -107,9 +109,9 @@ def _reads(nodes: Iterable[Node | None]) -> set[str]:
     walrus = set()
     found = set()
     for node in own_nodes([n for n in nodes if n is not None]):
-        if isinstance(node, AssignmentExpr):
+        if isinstance(node, ASSIGNMENT_EXPR):
             walrus.add(id(node.target))
-        elif isinstance(node, NameExpr) and id(node) not in walrus:
+        elif isinstance(node, NAME_EXPR) and id(node) not in walrus:
             found.add(node.name)
     return found
 
@@ -129,7 +131,7 @@ def _carried_statement(stmt: Statement, written: set[str], assigned: set[str]) -
     def reads_early(nodes: Iterable[Node | None]) -> bool:
         return bool((_reads(nodes) & written) - assigned)
 
-    if isinstance(stmt, AssignmentStmt):
+    if isinstance(stmt, ASSIGNMENT_STMT):
         # Attribute and item targets read their object and index.
         lvalue_parts = [lv for lv in stmt.lvalues if target_names(lv) is None]
         if reads_early([stmt.rvalue, *lvalue_parts]):
@@ -137,19 +139,19 @@ def _carried_statement(stmt: Statement, written: set[str], assigned: set[str]) -
         for lvalue in stmt.lvalues:
             assigned |= target_names(lvalue) or set()
         return False
-    if isinstance(stmt, OperatorAssignmentStmt):
+    if isinstance(stmt, OPERATOR_ASSIGNMENT_STMT):
         if reads_early([stmt.lvalue, stmt.rvalue]):
             return True
         assigned |= target_names(stmt.lvalue) or set()
         return False
-    if isinstance(stmt, WithStmt):
+    if isinstance(stmt, WITH_STMT):
         if reads_early(stmt.expr):
             return True
         for target in stmt.target:
             if target is not None:
                 assigned |= target_names(target) or set()
         return carried(stmt.body, written, assigned)
-    if isinstance(stmt, IfStmt):
+    if isinstance(stmt, IF_STMT):
         if reads_early(stmt.expr):
             return True
         branches = [*stmt.body, *([stmt.else_body] if stmt.else_body else [])]
@@ -159,14 +161,14 @@ def _carried_statement(stmt: Statement, written: set[str], assigned: set[str]) -
         if stmt.else_body is not None:
             assigned |= set.intersection(*results)
         return False
-    if isinstance(stmt, (ForStmt, WhileStmt)):
+    if isinstance(stmt, (FOR_STMT, WHILE_STMT)):
         if reads_early([stmt.expr]):
             return True
         inner = set(assigned)
-        if isinstance(stmt, ForStmt):
+        if isinstance(stmt, FOR_STMT):
             inner |= target_names(stmt.index) or set()
         return carried(stmt.body, written, inner)
-    if isinstance(stmt, TryStmt):
+    if isinstance(stmt, TRY_STMT):
         before = set(assigned)
         if carried(stmt.body, written, assigned):
             return True

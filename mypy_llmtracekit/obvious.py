@@ -20,27 +20,31 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from mypy.nodes import (
-    BytesExpr,
-    CallExpr,
-    Decorator,
-    DictExpr,
     Expression,
-    FloatExpr,
-    FuncBase,
-    IndexExpr,
-    IntExpr,
-    ListExpr,
-    MemberExpr,
-    NameExpr,
-    RefExpr,
-    SetExpr,
-    StrExpr,
-    TupleExpr,
-    UnaryExpr,
 )
-from mypy.types import CallableType, Overloaded, Type, get_proper_type
+from mypy.types import Type, get_proper_type
 
 from mypy_llmtracekit.any_origin import first_any
+from mypy_llmtracekit.kinds import (
+    BYTES_EXPR,
+    CALL_EXPR,
+    CALLABLE_TYPE,
+    DECORATOR,
+    DICT_EXPR,
+    FLOAT_EXPR,
+    FUNC_BASE,
+    INDEX_EXPR,
+    INT_EXPR,
+    LIST_EXPR,
+    MEMBER_EXPR,
+    NAME_EXPR,
+    OVERLOADED,
+    REF_EXPR,
+    SET_EXPR,
+    STR_EXPR,
+    TUPLE_EXPR,
+    UNARY_EXPR,
+)
 from mypy_llmtracekit.names import class_called
 
 BUILTIN_OBVIOUS_CALLS = frozenset({"logging.getLogger", "re.compile"})
@@ -48,17 +52,17 @@ BUILTIN_OBVIOUS_CALLS = frozenset({"logging.getLogger", "re.compile"})
 
 def literal_kind(expr: Expression) -> str | None:
     """Return ``int``/``float``/``str``/``bytes``/``bool`` for a literal, else None."""
-    if isinstance(expr, IntExpr):
+    if isinstance(expr, INT_EXPR):
         return "int"
-    if isinstance(expr, FloatExpr):
+    if isinstance(expr, FLOAT_EXPR):
         return "float"
-    if isinstance(expr, StrExpr) or _is_fstring(expr):
+    if isinstance(expr, STR_EXPR) or _is_fstring(expr):
         return "str"
-    if isinstance(expr, BytesExpr):
+    if isinstance(expr, BYTES_EXPR):
         return "bytes"
-    if isinstance(expr, NameExpr) and expr.fullname in ("builtins.True", "builtins.False"):
+    if isinstance(expr, NAME_EXPR) and expr.fullname in ("builtins.True", "builtins.False"):
         return "bool"
-    if isinstance(expr, UnaryExpr) and expr.op in ("-", "+"):
+    if isinstance(expr, UNARY_EXPR) and expr.op in ("-", "+"):
         inner = literal_kind(expr.expr)
         return inner if inner in ("int", "float") else None
     return None
@@ -67,9 +71,9 @@ def literal_kind(expr: Expression) -> str | None:
 def _is_fstring(expr: Expression) -> bool:
     """mypy turns ``f"a{x}"`` into ``"".join([...])`` or ``"{}".format(x)``."""
     return (
-        isinstance(expr, CallExpr)
-        and isinstance(expr.callee, MemberExpr)
-        and isinstance(expr.callee.expr, StrExpr)
+        isinstance(expr, CALL_EXPR)
+        and isinstance(expr.callee, MEMBER_EXPR)
+        and isinstance(expr.callee.expr, STR_EXPR)
         and expr.callee.name in ("join", "format")
     )
 
@@ -81,9 +85,9 @@ def _one_literal_kind(items: Sequence[Expression]) -> bool:
 
 def is_literal_display(expr: Expression) -> bool:
     """A non-empty display whose items are literals of one type."""
-    if isinstance(expr, (ListExpr, TupleExpr, SetExpr)):
+    if isinstance(expr, (LIST_EXPR, TUPLE_EXPR, SET_EXPR)):
         return bool(expr.items) and _one_literal_kind(expr.items)
-    if isinstance(expr, DictExpr):
+    if isinstance(expr, DICT_EXPR):
         if not expr.items or any(key is None for key, _ in expr.items):
             return False
         keys = [key for key, _ in expr.items if key is not None]
@@ -94,14 +98,14 @@ def is_literal_display(expr: Expression) -> bool:
 
 def is_obvious_call(expr: Expression, is_configured: Callable[[str], bool]) -> bool:
     """An instantiation, or a call the catalogue or the user calls obvious."""
-    if not isinstance(expr, CallExpr):
+    if not isinstance(expr, CALL_EXPR):
         return False
     callee = expr.callee
-    if isinstance(callee, IndexExpr):  # set[str](), asyncio.Queue[int]()
+    if isinstance(callee, INDEX_EXPR):  # set[str](), asyncio.Queue[int]()
         callee = callee.base
     if class_called(callee) is not None:
         return True
-    if not isinstance(callee, RefExpr) or not callee.fullname:
+    if not isinstance(callee, REF_EXPR) or not callee.fullname:
         return False
     return callee.fullname in BUILTIN_OBVIOUS_CALLS or is_configured(callee.fullname)
 
@@ -112,14 +116,14 @@ def is_function_alias(expr: Expression, inferred: Type | None = None) -> bool:
     An attribute access whose inferred type is a function (a method, bound or
     not) counts too.
     """
-    if isinstance(expr, RefExpr) and isinstance(expr.node, (FuncBase, Decorator)):
+    if isinstance(expr, REF_EXPR) and isinstance(expr.node, (FUNC_BASE, DECORATOR)):
         return True
-    if not isinstance(expr, MemberExpr) or inferred is None:
+    if not isinstance(expr, MEMBER_EXPR) or inferred is None:
         return False
     p = get_proper_type(inferred)
-    if isinstance(p, CallableType):
+    if isinstance(p, CALLABLE_TYPE):
         return not p.is_type_obj()
-    return isinstance(p, Overloaded)
+    return isinstance(p, OVERLOADED)
 
 
 def is_obvious(

@@ -42,23 +42,32 @@ from mypy.nodes import (
     TypeInfo,
 )
 from mypy.types import (
-    AnyType,
     CallableType,
     Instance,
     LiteralType,
-    NoneType,
-    Overloaded,
     TupleType,
     Type,
     TypeAliasType,
-    TypedDictType,
-    TypeType,
     TypeVarType,
-    UnionType,
     get_proper_type,
 )
 
 from mypy_llmtracekit.any_origin import MAX_DEPTH, any_reason
+from mypy_llmtracekit.kinds import (
+    ANY_TYPE,
+    CALLABLE_TYPE,
+    INSTANCE,
+    LITERAL_TYPE,
+    MYPY_FILE,
+    NONE_TYPE,
+    OVERLOADED,
+    TUPLE_TYPE,
+    TYPE_ALIAS_TYPE,
+    TYPE_TYPE,
+    TYPE_VAR_TYPE,
+    TYPED_DICT_TYPE,
+    UNION_TYPE,
+)
 
 ABC_NAMES = frozenset(
     {
@@ -128,7 +137,7 @@ class Namer:
         namer = cls(tree, modules)
         for name, symbol in tree.names.items():
             node = symbol.node
-            if isinstance(node, MypyFile):
+            if isinstance(node, MYPY_FILE):
                 namer._module_names.setdefault(node.fullname, name)
             elif node is not None and node.fullname:
                 namer._names.setdefault(node.fullname, name)
@@ -254,7 +263,7 @@ def site_for(tree: MypyFile, info: TypeInfo | None, func: FuncDef | None, *, run
     names: set[str] = set()
     if info is not None:
         names.update(tv.fullname for tv in info.defn.type_vars)
-    if func is not None and isinstance(func.type, CallableType):
+    if func is not None and isinstance(func.type, CALLABLE_TYPE):
         names.update(tv.fullname for tv in func.type.variables)
     deferred = tree.is_future_flag_set("annotations")
     return Site(frozenset(names), runtime and not deferred)
@@ -307,8 +316,8 @@ class _Writer:
         return text
 
     def union_items(self, typ: Type, depth: int) -> list[str]:
-        proper = typ if isinstance(typ, TypeAliasType) else get_proper_type(typ)
-        if isinstance(proper, UnionType):
+        proper = typ if isinstance(typ, TYPE_ALIAS_TYPE) else get_proper_type(typ)
+        if isinstance(proper, UNION_TYPE):
             items: list[str] = []
             for item in proper.items:
                 for part in self.union_items(item, depth + 1):
@@ -320,33 +329,33 @@ class _Writer:
     def write(self, typ: Type, depth: int) -> str:
         if depth > MAX_DEPTH:
             raise Unspellable("its type is nested too deeply to write")
-        if isinstance(typ, TypeAliasType):
+        if isinstance(typ, TYPE_ALIAS_TYPE):
             return self._alias(typ, depth)
         p = get_proper_type(typ)
-        if isinstance(p, Instance):
+        if isinstance(p, INSTANCE):
             return self._instance(p, depth)
-        if isinstance(p, NoneType):
+        if isinstance(p, NONE_TYPE):
             return "None"
-        if isinstance(p, UnionType):
+        if isinstance(p, UNION_TYPE):
             items = self.union_items(p, depth)
             if "None" in items:
                 items = [i for i in items if i != "None"] + ["None"]
             return " | ".join(items)
-        if isinstance(p, TupleType):
+        if isinstance(p, TUPLE_TYPE):
             return self._tuple(p, depth)
-        if isinstance(p, TypedDictType):
+        if isinstance(p, TYPED_DICT_TYPE):
             return self._named_fallback(p.fallback, "an anonymous TypedDict")
-        if isinstance(p, TypeType):
+        if isinstance(p, TYPE_TYPE):
             return f"{self.name('builtins.type')}[{self.write(p.item, depth + 1)}]"
-        if isinstance(p, CallableType):
+        if isinstance(p, CALLABLE_TYPE):
             return self._callable(p, depth)
-        if isinstance(p, TypeVarType):
+        if isinstance(p, TYPE_VAR_TYPE):
             return self._type_var(p)
-        if isinstance(p, LiteralType):
+        if isinstance(p, LITERAL_TYPE):
             return self._literal(p)
-        if isinstance(p, AnyType):
+        if isinstance(p, ANY_TYPE):
             raise Unspellable(f"mypy knows it only as Any ({any_reason(p)})")
-        if isinstance(p, Overloaded):
+        if isinstance(p, OVERLOADED):
             raise Unspellable(
                 "it is an overloaded function, which Callable cannot write; "
                 "declare a Protocol with an overloaded __call__"

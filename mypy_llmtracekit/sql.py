@@ -13,8 +13,12 @@ import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from mypy.nodes import ARG_POS, CallExpr, MemberExpr, StrExpr
+from mypy.nodes import ARG_POS, CallExpr, StrExpr
 
+from mypy_llmtracekit.kinds import (
+    MEMBER_EXPR,
+    STR_EXPR,
+)
 from mypy_llmtracekit.rule import ModuleContext
 from mypy_llmtracekit.rules.blocking_io import receiver_classes
 
@@ -38,7 +42,7 @@ SYSTEM_SCHEMAS = frozenset({"pg_catalog", "information_schema"})
 def query_literal(ctx: ModuleContext, call: CallExpr) -> StrExpr | None:
     """The SQL string literal a DB call sends, if the call is one the rules judge."""
     callee = call.callee
-    if not isinstance(callee, MemberExpr) or callee.name not in QUERY_METHODS:
+    if not isinstance(callee, MEMBER_EXPR) or callee.name not in QUERY_METHODS:
         return None
     if not ctx.sql_classes:
         return None
@@ -47,7 +51,7 @@ def query_literal(ctx: ModuleContext, call: CallExpr) -> StrExpr | None:
         return None
     for arg, kind, name in zip(call.args, call.arg_kinds, call.arg_names):
         if (kind == ARG_POS and arg is call.args[0]) or name in QUERY_KEYWORDS:
-            return arg if isinstance(arg, StrExpr) else None
+            return arg if isinstance(arg, STR_EXPR) else None
     return None
 
 

@@ -10,13 +10,17 @@ from collections.abc import Iterator, Sequence
 
 from mypy.nodes import (
     Block,
-    ForStmt,
-    IfStmt,
-    MatchStmt,
     Statement,
-    TryStmt,
-    WhileStmt,
-    WithStmt,
+)
+
+from mypy_llmtracekit.kinds import (
+    BLOCK,
+    FOR_STMT,
+    IF_STMT,
+    MATCH_STMT,
+    TRY_STMT,
+    WHILE_STMT,
+    WITH_STMT,
 )
 
 
@@ -34,17 +38,17 @@ def statements(body: Sequence[Statement]) -> Iterator[Statement]:
 
 def child_blocks(stmt: Statement) -> list[Block]:
     """The blocks a compound statement runs in the same scope."""
-    if isinstance(stmt, (ForStmt, WhileStmt)):
+    if isinstance(stmt, (FOR_STMT, WHILE_STMT)):
         return [stmt.body, *([stmt.else_body] if stmt.else_body else [])]
-    if isinstance(stmt, WithStmt):
+    if isinstance(stmt, WITH_STMT):
         return [stmt.body]
-    if isinstance(stmt, IfStmt):
+    if isinstance(stmt, IF_STMT):
         return [*stmt.body, *([stmt.else_body] if stmt.else_body else [])]
-    if isinstance(stmt, TryStmt):
+    if isinstance(stmt, TRY_STMT):
         optional = [b for b in (stmt.else_body, stmt.finally_body) if b is not None]
         return [stmt.body, *stmt.handlers, *optional]
-    if isinstance(stmt, MatchStmt):
+    if isinstance(stmt, MATCH_STMT):
         return list(stmt.bodies)
-    if isinstance(stmt, Block):
+    if isinstance(stmt, BLOCK):
         return [stmt]
     return []

@@ -7,9 +7,13 @@ Shared by ``ltk-untyped-module-var``, ``ltk-untyped-attribute`` and
 from __future__ import annotations
 
 from mypy.nodes import FUNC_NO_INFO, Expression, FuncDef, FuncItem, TypeInfo
-from mypy.types import AnyType, Type, get_proper_type
+from mypy.types import Type, get_proper_type
 
 from mypy_llmtracekit.any_origin import any_origin, first_any
+from mypy_llmtracekit.kinds import (
+    ANY_TYPE,
+    FUNC_DEF,
+)
 from mypy_llmtracekit.rule import ModuleContext
 from mypy_llmtracekit.spelling import (
     Namer,
@@ -33,14 +37,14 @@ def namer_of(ctx: ModuleContext) -> Namer:
 
 def is_checked(ctx: ModuleContext, func: FuncItem | None) -> bool:
     """Did mypy check ``func``'s body (the module level always is)?"""
-    if not isinstance(func, FuncDef):
+    if not isinstance(func, FUNC_DEF):
         return True
     return not func.is_dynamic() or ctx.options.check_untyped_defs
 
 
 def unchecked_reason(func: FuncItem | None) -> str:
     """Why mypy has no type for something in ``func``'s body."""
-    name = f'"{func.name}"' if isinstance(func, FuncDef) else "its function"
+    name = f'"{func.name}"' if isinstance(func, FUNC_DEF) else "its function"
     return (
         f"mypy did not check the body of {name} (a function without annotations), so it "
         "inferred no type to suggest (enable check_untyped_defs to get one)"
@@ -66,7 +70,7 @@ def variable_suggestion(
         return Spelled(None, (), f"its inferred type contains Any, {origin}")
     # An attribute's annotation may use its class's type variables, never a
     # method's own: they are not bound outside one call.
-    own = func if isinstance(func, FuncDef) and info is None else None
+    own = func if isinstance(func, FUNC_DEF) and info is None else None
     site = site_for(ctx.tree, info, own, runtime=runtime)
     return spell_type(typ, namer_of(ctx), site)
 
@@ -103,4 +107,4 @@ def return_suggestion(
 
 def _is_any(typ: Type) -> bool:
     """``Any`` itself (rather than a type with an ``Any`` inside)."""
-    return isinstance(get_proper_type(typ), AnyType)
+    return isinstance(get_proper_type(typ), ANY_TYPE)

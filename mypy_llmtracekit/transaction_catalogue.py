@@ -18,10 +18,15 @@ import functools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from mypy.lookup import lookup_fully_qualified
-from mypy.nodes import FUNC_NO_INFO, Decorator, FuncBase, MypyFile, SymbolNode, TypeInfo
+from mypy.nodes import FUNC_NO_INFO, MypyFile, SymbolNode, TypeInfo
 
 from mypy_llmtracekit import data_files
 from mypy_llmtracekit.compat import lookup_lazily
+from mypy_llmtracekit.kinds import (
+    DECORATOR,
+    FUNC_BASE,
+    TYPE_INFO,
+)
 from mypy_llmtracekit.names import PendingNames
 
 
@@ -112,7 +117,7 @@ def resolve_node(name: str, modules: dict[str, MypyFile]) -> SymbolNode | None:
         return None
     symbol = lookup_fully_qualified(name, modules, raise_on_missing=False)
     node = symbol.node if symbol is not None else None
-    return node.func if isinstance(node, Decorator) else node
+    return node.func if isinstance(node, DECORATOR) else node
 
 
 def resolve(name: str, modules: dict[str, MypyFile]) -> str | None:
@@ -191,10 +196,10 @@ class TransactionApis:
             self.exempt_names.add(fullname)
 
     def _add_extra(self, name: str, node: SymbolNode) -> None:
-        if isinstance(node, TypeInfo):
+        if isinstance(node, TYPE_INFO):
             self.classes[node.fullname] = IoClass(name, every_method=True)
             return
-        owner = node.info if isinstance(node, FuncBase) and node.info is not FUNC_NO_INFO else None
+        owner = node.info if isinstance(node, FUNC_BASE) and node.info is not FUNC_NO_INFO else None
         if owner is None:
             self.functions[node.fullname] = name
             return

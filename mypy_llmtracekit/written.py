@@ -11,15 +11,18 @@ from collections.abc import Sequence
 
 from mypy.nodes import AssignmentStmt, FuncDef, SymbolTable
 from mypy.types import (
-    CallableType,
-    EllipsisType,
-    RawExpressionType,
     Type,
-    TypeList,
     UnboundType,
-    UnionType,
 )
 
+from mypy_llmtracekit.kinds import (
+    CALLABLE_TYPE,
+    ELLIPSIS_TYPE,
+    RAW_EXPRESSION_TYPE,
+    TYPE_LIST,
+    UNBOUND_TYPE,
+    UNION_TYPE,
+)
 from mypy_llmtracekit.names import fullname_of, resolve_dotted
 from mypy_llmtracekit.rule import ModuleContext, Scope
 
@@ -47,11 +50,11 @@ def all_written(t: Type | None) -> list[Type]:
 
 def _add_written(t: Type, found: list[Type]) -> None:
     found.append(t)
-    if isinstance(t, UnboundType):
+    if isinstance(t, UNBOUND_TYPE):
         children: Sequence[Type] = t.args
-    elif isinstance(t, (UnionType, TypeList)):
+    elif isinstance(t, (UNION_TYPE, TYPE_LIST)):
         children = t.items
-    elif isinstance(t, CallableType):
+    elif isinstance(t, CALLABLE_TYPE):
         children = [*t.arg_types, t.ret_type]
     else:
         return
@@ -81,7 +84,7 @@ def spell(t: Type, *, forward_refs: bool = True) -> str:
 
 
 def _spell(t: Type, forward_refs: bool, in_literal: bool) -> str:
-    if isinstance(t, UnboundType):
+    if isinstance(t, UNBOUND_TYPE):
         if t.original_str_expr is not None and not t.args and (forward_refs or in_literal):
             return repr(t.original_str_expr)
         literal = t.name.rpartition(".")[2] == "Literal"
@@ -89,12 +92,12 @@ def _spell(t: Type, forward_refs: bool, in_literal: bool) -> str:
             return t.name
         args = ", ".join(_spell(a, forward_refs, literal) for a in t.args)
         return f"{t.name}[{args}]"
-    if isinstance(t, TypeList):
+    if isinstance(t, TYPE_LIST):
         return f"[{', '.join(_spell(i, forward_refs, False) for i in t.items)}]"
-    if isinstance(t, UnionType):
+    if isinstance(t, UNION_TYPE):
         return " | ".join(_spell(i, forward_refs, False) for i in t.items)
-    if isinstance(t, EllipsisType):
+    if isinstance(t, ELLIPSIS_TYPE):
         return "..."
-    if isinstance(t, RawExpressionType):
+    if isinstance(t, RAW_EXPRESSION_TYPE):
         return repr(t.literal_value) if t.literal_value is not None else str(t)
     return str(t)

@@ -93,22 +93,28 @@ from mypy.nodes import (
     CallExpr,
     Expression,
     ForStmt,
-    FuncDef,
     FuncItem,
-    IfStmt,
-    MemberExpr,
-    NameExpr,
     Node,
-    RefExpr,
     Statement,
-    SuperExpr,
     TypeInfo,
-    Var,
-    WhileStmt,
-    WithStmt,
 )
-from mypy.types import Instance, get_proper_type
+from mypy.types import get_proper_type
 
+from mypy_llmtracekit.kinds import (
+    AWAIT_EXPR,
+    CALL_EXPR,
+    FOR_STMT,
+    FUNC_DEF,
+    IF_STMT,
+    INSTANCE,
+    MEMBER_EXPR,
+    NAME_EXPR,
+    REF_EXPR,
+    SUPER_EXPR,
+    VAR,
+    WHILE_STMT,
+    WITH_STMT,
+)
 from mypy_llmtracekit.loops import (
     carried,
     ends_early,
@@ -255,22 +261,22 @@ def _message(ctx: ModuleContext, loop: ForStmt, call: CallExpr) -> str:
 def _awaits(body: Block) -> Iterator[AwaitExpr]:
     """Every ``await`` of the body, outside nested loops."""
     for stmt in loop_statements(body):
-        if isinstance(stmt, (ForStmt, WhileStmt)):
+        if isinstance(stmt, (FOR_STMT, WHILE_STMT)):
             roots: list[Node] = [stmt.expr]
         elif child_blocks(stmt):
             roots = _headers(stmt)
         else:
             roots = [stmt]
         for node in own_nodes(roots):
-            if isinstance(node, AwaitExpr):
+            if isinstance(node, AWAIT_EXPR):
                 yield node
 
 
 def _headers(stmt: Statement) -> list[Node]:
     """The expressions a compound statement evaluates itself."""
-    if isinstance(stmt, WithStmt):
+    if isinstance(stmt, WITH_STMT):
         return list(stmt.expr)
-    if isinstance(stmt, IfStmt):
+    if isinstance(stmt, IF_STMT):
         return list(stmt.expr)
     return []
 
@@ -301,10 +307,10 @@ def _holds(ctx: ModuleContext, expr: Expression, db: frozenset[str]) -> bool:
         for base in info.mro[:-1]:
             for symbol in base.names.values():
                 node = symbol.node
-                if not isinstance(node, Var) or node.type is None:
+                if not isinstance(node, VAR) or node.type is None:
                     continue
                 typ = get_proper_type(node.type)
-                if isinstance(typ, Instance) and connection_like(typ.type, db):
+                if isinstance(typ, INSTANCE) and connection_like(typ.type, db):
                     return True
     return False
 
@@ -320,17 +326,17 @@ def _exempt(
     ``async with pool.acquire() as conn``: one object for every iteration."""
     db, ordered, sync, functions, queries = kinds
     callee = call.callee
-    if isinstance(callee, RefExpr) and callee.fullname in functions:
+    if isinstance(callee, REF_EXPR) and callee.fullname in functions:
         return True
-    if isinstance(callee, MemberExpr) and _bases(ctx, callee.expr) & queries:
+    if isinstance(callee, MEMBER_EXPR) and _bases(ctx, callee.expr) & queries:
         return True
-    if isinstance(callee, SuperExpr):
+    if isinstance(callee, SUPER_EXPR):
         return True  # the object's own method, like self.m(...)
-    if any(isinstance(arg, NameExpr) and arg.name in shared for arg in call.args):
+    if any(isinstance(arg, NAME_EXPR) and arg.name in shared for arg in call.args):
         return True
-    if isinstance(callee, MemberExpr):
+    if isinstance(callee, MEMBER_EXPR):
         receiver = callee.expr
-        if isinstance(receiver, NameExpr) and receiver.name in shared:
+        if isinstance(receiver, NAME_EXPR) and receiver.name in shared:
             return True
         bases = _bases(ctx, receiver)
         if bases & sync:
@@ -351,7 +357,7 @@ def _opens_transaction(
     ctx: ModuleContext, apis: TransactionApis, expr: Expression, db: frozenset[str]
 ) -> bool:
     """A ``with`` item that opens a transaction: its awaits share one connection."""
-    if not isinstance(expr, CallExpr):
+    if not isinstance(expr, CALL_EXPR):
         return False
     fullname, receivers, method = call_target(ctx, expr)
     if opens_transaction(fullname, receivers, method, apis, ctx.sql_classes):
@@ -362,22 +368,22 @@ def _opens_transaction(
 def _unwrap(ctx: ModuleContext, call: CallExpr, wrappers: frozenset[str]) -> CallExpr | None:
     """The call inside ``asyncio.wait_for(f(x), ...)``; None for a task or future."""
     callee = call.callee
-    if isinstance(callee, RefExpr) and callee.fullname in wrappers:
+    if isinstance(callee, REF_EXPR) and callee.fullname in wrappers:
         inner = call.args[0] if call.args else None
-        return _unwrap(ctx, inner, wrappers) if isinstance(inner, CallExpr) else None
+        return _unwrap(ctx, inner, wrappers) if isinstance(inner, CALL_EXPR) else None
     return call
 
 
 def _locks(ctx: ModuleContext, body: Block, sync: frozenset[str]) -> bool:
     """True if the body takes a lock or semaphore with ``async with``."""
     for stmt in statements(body.body):
-        if isinstance(stmt, WithStmt) and any(_bases(ctx, e) & sync for e in stmt.expr):
+        if isinstance(stmt, WITH_STMT) and any(_bases(ctx, e) & sync for e in stmt.expr):
             return True
     return False
 
 
 def _calls(call: CallExpr, functions: frozenset[str]) -> bool:
-    return isinstance(call.callee, RefExpr) and call.callee.fullname in functions
+    return isinstance(call.callee, REF_EXPR) and call.callee.fullname in functions
 
 
 def _shared_names(func: FuncItem, found: list[Statement]) -> set[str]:
@@ -386,18 +392,18 @@ def _shared_names(func: FuncItem, found: list[Statement]) -> set[str]:
     pool.acquire() as conn`` or ``conn.cursor() as cur`` (whatever their type:
     aiopg's is ``Any``)."""
     names: set[str] = set()
-    if isinstance(func, FuncDef) and func.info is not FUNC_NO_INFO and not func.is_static:
+    if isinstance(func, FUNC_DEF) and func.info is not FUNC_NO_INFO and not func.is_static:
         if func.arguments:
             names.add(func.arguments[0].variable.name)
     for stmt in found:
-        if not isinstance(stmt, WithStmt):
+        if not isinstance(stmt, WITH_STMT):
             continue
         for expr, target in zip(stmt.expr, stmt.target):
             if (
-                isinstance(expr, CallExpr)
-                and isinstance(expr.callee, MemberExpr)
+                isinstance(expr, CALL_EXPR)
+                and isinstance(expr.callee, MEMBER_EXPR)
                 and expr.callee.name in CONNECTION_FACTORIES
-                and isinstance(target, NameExpr)
+                and isinstance(target, NAME_EXPR)
             ):
                 names.add(target.name)
     return names
@@ -427,7 +433,7 @@ def _check_loop(
     # (run a migration, then record it) that gather cannot simply replace.
     candidates: list[CallExpr | None] = []
     for awaited in _awaits(loop.body):
-        call = _unwrap(ctx, awaited.expr, wrappers) if isinstance(awaited.expr, CallExpr) else None
+        call = _unwrap(ctx, awaited.expr, wrappers) if isinstance(awaited.expr, CALL_EXPR) else None
         if call is not None and _calls(call, sleeps):
             return
         if call is not None and _exempt(ctx, call, varying, kinds, shared - targets):
@@ -436,7 +442,7 @@ def _check_loop(
     if len(candidates) != 1 or candidates[0] is None or not mentions(candidates[0], targets):
         return
     callee = candidates[0].callee
-    if isinstance(callee, NameExpr) and callee.name in targets:
+    if isinstance(callee, NAME_EXPR) and callee.name in targets:
         return  # for hook in hooks: await hook(ctx): callbacks run in their order
     ctx.report(CODE, _message(ctx, loop, candidates[0]), candidates[0])
 
@@ -447,7 +453,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
     if func.is_dynamic() and not ctx.options.check_untyped_defs:
         return  # mypy did not check it: every type is Any, no exemption could apply
     found = list(statements(func.body.body))
-    loops = [s for s in found if isinstance(s, ForStmt) and not s.is_async]
+    loops = [s for s in found if isinstance(s, FOR_STMT) and not s.is_async]
     if not loops:
         return
     db = resolve_all((*DB_CLASSES, *ctx.settings.sql_classes), ctx.modules) | ctx.sql_classes
@@ -464,7 +470,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
     shared = _shared_names(func, found)
     in_transaction: set[int] = set()
     for stmt in found:
-        if isinstance(stmt, WithStmt) and any(
+        if isinstance(stmt, WITH_STMT) and any(
             _opens_transaction(ctx, apis, e, db) for e in stmt.expr
         ):
             in_transaction |= {id(s) for s in statements(stmt.body.body)}

@@ -32,8 +32,14 @@ Good::
 from __future__ import annotations
 
 from mypy.errorcodes import ErrorCode
-from mypy.nodes import CallExpr, ExpressionStmt, FuncDef, MemberExpr, RefExpr
+from mypy.nodes import CallExpr, ExpressionStmt
 
+from mypy_llmtracekit.kinds import (
+    CALL_EXPR,
+    FUNC_DEF,
+    MEMBER_EXPR,
+    REF_EXPR,
+)
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.rules.blocking_io import receiver_classes
 
@@ -50,9 +56,9 @@ EVENT_LOOP = "asyncio.events.AbstractEventLoop"
 
 def _task_api(ctx: ModuleContext, call: CallExpr) -> str | None:
     callee = call.callee
-    if isinstance(callee, RefExpr) and callee.fullname in TASK_FUNCTIONS:
+    if isinstance(callee, REF_EXPR) and callee.fullname in TASK_FUNCTIONS:
         return TASK_FUNCTIONS[callee.fullname]
-    if isinstance(callee, MemberExpr) and callee.name == "create_task":
+    if isinstance(callee, MEMBER_EXPR) and callee.name == "create_task":
         for info in receiver_classes(ctx.type_of(callee.expr)):
             if any(base.fullname == EVENT_LOOP for base in info.mro):
                 return "loop.create_task"
@@ -61,7 +67,7 @@ def _task_api(ctx: ModuleContext, call: CallExpr) -> str | None:
 
 def _inside_helper(ctx: ModuleContext, scope: Scope) -> bool:
     func = scope.function
-    return isinstance(func, FuncDef) and func.fullname in ctx.task_helpers
+    return isinstance(func, FUNC_DEF) and func.fullname in ctx.task_helpers
 
 
 def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
@@ -80,7 +86,7 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
 
 
 def _check_statement(ctx: ModuleContext, stmt: ExpressionStmt, scope: Scope) -> None:
-    if ctx.settings.background_task_helper or not isinstance(stmt.expr, CallExpr):
+    if ctx.settings.background_task_helper or not isinstance(stmt.expr, CALL_EXPR):
         return
     api = _task_api(ctx, stmt.expr)
     if api is None:

@@ -72,29 +72,13 @@ from collections.abc import Sequence
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
-    BytesExpr,
     CallExpr,
     Expression,
-    FuncDef,
-    MemberExpr,
-    MypyFile,
-    RefExpr,
-    StrExpr,
-    SuperExpr,
     TypeInfo,
-    Var,
     WithStmt,
 )
 from mypy.types import (
-    CallableType,
-    Instance,
-    LiteralType,
-    Overloaded,
     ProperType,
-    TupleType,
-    TypeType,
-    TypeVarType,
-    UnionType,
     get_proper_type,
 )
 from mypy.typevars import fill_typevars_with_any
@@ -108,6 +92,26 @@ from mypy_llmtracekit.catalogue import (
 )
 from mypy_llmtracekit.compat_errors import Location
 from mypy_llmtracekit.guards import offloaded_elsewhere, waits_on_finished, written
+from mypy_llmtracekit.kinds import (
+    BYTES_EXPR,
+    CALL_EXPR,
+    CALLABLE_TYPE,
+    FUNC_DEF,
+    INSTANCE,
+    LITERAL_TYPE,
+    MEMBER_EXPR,
+    MYPY_FILE,
+    OVERLOADED,
+    REF_EXPR,
+    STR_EXPR,
+    SUPER_EXPR,
+    TUPLE_TYPE,
+    TYPE_INFO,
+    TYPE_TYPE,
+    TYPE_VAR_TYPE,
+    UNION_TYPE,
+    VAR,
+)
 from mypy_llmtracekit.names import class_called
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
 
@@ -123,21 +127,21 @@ def receiver_classes(typ: ProperType | None) -> list[TypeInfo]:
     """
     if typ is None:
         return []
-    if isinstance(typ, Instance):
+    if isinstance(typ, INSTANCE):
         return [typ.type]
-    if isinstance(typ, UnionType):
+    if isinstance(typ, UNION_TYPE):
         return [info for item in typ.items for info in receiver_classes(get_proper_type(item))]
-    if isinstance(typ, TypeVarType):
+    if isinstance(typ, TYPE_VAR_TYPE):
         if typ.values:
             return [info for v in typ.values for info in receiver_classes(get_proper_type(v))]
         return receiver_classes(get_proper_type(typ.upper_bound))
-    if isinstance(typ, TypeType):
+    if isinstance(typ, TYPE_TYPE):
         return receiver_classes(get_proper_type(typ.item))
-    if isinstance(typ, (CallableType, Overloaded)) and typ.is_type_obj():
+    if isinstance(typ, (CALLABLE_TYPE, OVERLOADED)) and typ.is_type_obj():
         return [typ.type_object()]
-    if isinstance(typ, LiteralType):
+    if isinstance(typ, LITERAL_TYPE):
         return receiver_classes(typ.fallback)
-    if isinstance(typ, TupleType):
+    if isinstance(typ, TUPLE_TYPE):
         return receiver_classes(typ.partial_fallback)
     return []
 
@@ -152,25 +156,25 @@ def expression_type(ctx: ModuleContext, expr: Expression) -> ProperType | None:
     typ = ctx.type_of(expr)
     if typ is not None:
         return typ
-    if isinstance(expr, RefExpr) and isinstance(expr.node, Var) and expr.node.type is not None:
+    if isinstance(expr, REF_EXPR) and isinstance(expr.node, VAR) and expr.node.type is not None:
         return get_proper_type(expr.node.type)
-    if isinstance(expr, MemberExpr):
+    if isinstance(expr, MEMBER_EXPR):
         for info in receiver_classes(expression_type(ctx, expr.expr)):
             symbol = info.get(expr.name)
-            if symbol is not None and isinstance(symbol.node, Var) and symbol.node.type:
+            if symbol is not None and isinstance(symbol.node, VAR) and symbol.node.type:
                 return get_proper_type(symbol.node.type)
         return None
-    if isinstance(expr, CallExpr):
+    if isinstance(expr, CALL_EXPR):
         callee = expr.callee
         constructed = class_called(callee)
         if constructed is not None:
             return fill_typevars_with_any(constructed)
-        node = callee.node if isinstance(callee, RefExpr) else None
-        declared = node.type if isinstance(node, FuncDef) else None
+        node = callee.node if isinstance(callee, REF_EXPR) else None
+        declared = node.type if isinstance(node, FUNC_DEF) else None
         if declared is None:
             declared = expression_type(ctx, callee)
         declared = get_proper_type(declared)
-        if isinstance(declared, CallableType):
+        if isinstance(declared, CALLABLE_TYPE):
             return get_proper_type(declared.ret_type)
     return None
 
@@ -187,26 +191,26 @@ def call_parts(
     constructed = class_called(callee)
     if constructed is not None:
         return constructed.fullname, (), None, constructed
-    if isinstance(callee, SuperExpr):
+    if isinstance(callee, SUPER_EXPR):
         # super().commit(): the bases of the class the method is in.
         info = callee.info
         bases = [base.type for base in info.bases] if info is not None else []
         return None, bases, callee.name, None
-    fullname = callee.fullname if isinstance(callee, RefExpr) and callee.node else None
-    if not isinstance(callee, MemberExpr):
+    fullname = callee.fullname if isinstance(callee, REF_EXPR) and callee.node else None
+    if not isinstance(callee, MEMBER_EXPR):
         return fullname, (), None, None
     receiver = callee.expr
-    if isinstance(receiver, MemberExpr) and receiver.name == "buffer":
+    if isinstance(receiver, MEMBER_EXPR) and receiver.name == "buffer":
         receiver = receiver.expr  # sys.stdout.buffer.write(...): still the console
-        if isinstance(receiver, RefExpr) and receiver.fullname in CONSOLE_STREAMS:
+        if isinstance(receiver, REF_EXPR) and receiver.fullname in CONSOLE_STREAMS:
             return None, (), None, None
         receiver = callee.expr
-    if isinstance(receiver, RefExpr):
-        if isinstance(receiver.node, MypyFile):
+    if isinstance(receiver, REF_EXPR):
+        if isinstance(receiver.node, MYPY_FILE):
             return fullname, (), None, None  # a module attribute: judged as a function
         if receiver.fullname in CONSOLE_STREAMS:
             return None, (), None, None
-        if isinstance(receiver.node, TypeInfo):
+        if isinstance(receiver.node, TYPE_INFO):
             return fullname, [receiver.node], callee.name, None
     return fullname, receiver_classes(expression_type(ctx, receiver)), callee.name, None
 
@@ -214,15 +218,15 @@ def call_parts(
 def _is_path(ctx: ModuleContext, expr: Expression | None) -> bool:
     if expr is None:
         return False
-    if isinstance(expr, (StrExpr, BytesExpr)):
+    if isinstance(expr, (STR_EXPR, BYTES_EXPR)):
         return True
     typ = expression_type(ctx, expr)
-    items = typ.items if isinstance(typ, UnionType) else [typ]
+    items = typ.items if isinstance(typ, UNION_TYPE) else [typ]
     for item in items:
         proper = get_proper_type(item)
-        if isinstance(proper, LiteralType):
+        if isinstance(proper, LITERAL_TYPE):
             proper = proper.fallback
-        if isinstance(proper, Instance) and any(
+        if isinstance(proper, INSTANCE) and any(
             base.fullname in ("builtins.str", "builtins.bytes", "os.PathLike")
             for base in proper.type.mro
         ):
@@ -263,7 +267,7 @@ def _blocking_hit(ctx: ModuleContext, call: CallExpr) -> Blocking | None:
 
 def _function_name(scope: Scope) -> str:
     func = scope.function
-    return func.name if isinstance(func, FuncDef) else "<lambda>"
+    return func.name if isinstance(func, FUNC_DEF) else "<lambda>"
 
 
 # The callee text of each finding of the module being walked, by location, to
@@ -322,7 +326,7 @@ def _check_with(ctx: ModuleContext, stmt: WithStmt, scope: Scope) -> None:
         if hit is None:
             continue
         api = hit.api.removesuffix(".__enter__")
-        name = func.name if isinstance(func, FuncDef) else "<lambda>"
+        name = func.name if isinstance(func, FUNC_DEF) else "<lambda>"
         ctx.report(
             CODE,
             f'Blocking "with {written(expr)}" (enters "{api}", which waits to acquire it) '

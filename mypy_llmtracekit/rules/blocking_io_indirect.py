@@ -46,12 +46,17 @@ from __future__ import annotations
 from collections.abc import Callable, Container
 
 from mypy.errorcodes import ErrorCode
-from mypy.nodes import CallExpr, Expression, FuncDef, MemberExpr, NameExpr
+from mypy.nodes import CallExpr, Expression
 from mypy.types import ProperType
 
 from mypy_llmtracekit.callees import function_key, project_function
 from mypy_llmtracekit.compat_errors import Finding, Location
 from mypy_llmtracekit.declared import flatten
+from mypy_llmtracekit.kinds import (
+    FUNC_DEF,
+    MEMBER_EXPR,
+    NAME_EXPR,
+)
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.rules.blocking_io import blocking_hit
 from mypy_llmtracekit.summaries import SummaryOf, blocking_chain, module_of
@@ -65,7 +70,7 @@ Site = tuple[str, str, str, Location]
 
 
 def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
-    if not scope.in_coroutine or not isinstance(scope.function, FuncDef):
+    if not scope.in_coroutine or not isinstance(scope.function, FUNC_DEF):
         return
     if blocking_hit(ctx, call) is not None:
         return  # a direct blocking call is ltk-blocking-io's, always
@@ -79,9 +84,9 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
 
 def _written(expr: Expression) -> str | None:
     """``name`` or ``a.b.name`` as written; None for anything else."""
-    if isinstance(expr, NameExpr):
+    if isinstance(expr, NAME_EXPR):
         return expr.name
-    if isinstance(expr, MemberExpr):
+    if isinstance(expr, MEMBER_EXPR):
         base = _written(expr.expr)
         return None if base is None else f"{base}.{expr.name}"
     return None

@@ -32,17 +32,22 @@ Good::
 from __future__ import annotations
 
 from mypy.errorcodes import ErrorCode
-from mypy.nodes import Block, Expression, RaiseStmt, RefExpr, TryStmt, TypeInfo
+from mypy.nodes import Block, Expression, TryStmt
 from mypy.types import (
-    CallableType,
-    Instance,
     ProperType,
-    TupleType,
-    TypeType,
-    UnionType,
     get_proper_type,
 )
 
+from mypy_llmtracekit.kinds import (
+    CALLABLE_TYPE,
+    INSTANCE,
+    RAISE_STMT,
+    REF_EXPR,
+    TUPLE_TYPE,
+    TYPE_INFO,
+    TYPE_TYPE,
+    UNION_TYPE,
+)
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.walker import own_nodes
 
@@ -60,19 +65,19 @@ def caught_classes(typ: ProperType | None, depth: int = 0) -> list[str]:
     """
     if typ is None or depth > 20:
         return []
-    if isinstance(typ, CallableType) and typ.is_type_obj():
+    if isinstance(typ, CALLABLE_TYPE) and typ.is_type_obj():
         return [typ.type_object().fullname]
-    if isinstance(typ, TypeType) and isinstance(typ.item, Instance):
+    if isinstance(typ, TYPE_TYPE) and isinstance(typ.item, INSTANCE):
         return [typ.item.type.fullname]
-    if isinstance(typ, TupleType):
+    if isinstance(typ, TUPLE_TYPE):
         return [
             name for item in typ.items for name in caught_classes(get_proper_type(item), depth + 1)
         ]
-    if isinstance(typ, UnionType):
+    if isinstance(typ, UNION_TYPE):
         return [
             name for item in typ.items for name in caught_classes(get_proper_type(item), depth + 1)
         ]
-    if isinstance(typ, Instance) and typ.type.fullname == "builtins.tuple" and typ.args:
+    if isinstance(typ, INSTANCE) and typ.type.fullname == "builtins.tuple" and typ.args:
         return caught_classes(get_proper_type(typ.args[0]), depth + 1)
     return []
 
@@ -81,13 +86,13 @@ def _caught(ctx: ModuleContext, expr: Expression | None) -> list[str]:
     if expr is None:
         return ["builtins.BaseException"]
     names = caught_classes(ctx.type_of(expr))
-    if not names and isinstance(expr, RefExpr) and isinstance(expr.node, TypeInfo):
+    if not names and isinstance(expr, REF_EXPR) and isinstance(expr.node, TYPE_INFO):
         names = [expr.node.fullname]  # the body was not type-checked
     return names
 
 
 def _reraises(handler: Block) -> bool:
-    return any(isinstance(node, RaiseStmt) for node in own_nodes(handler.body))
+    return any(isinstance(node, RAISE_STMT) for node in own_nodes(handler.body))
 
 
 def _bare_except_line(stmt: TryStmt, index: int) -> int:

@@ -23,9 +23,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mypy.errorcodes import ErrorCode
-from mypy.nodes import AssignmentStmt, FuncDef, FuncItem, SymbolTable
-from mypy.types import Type, TypeList, UnboundType
+from mypy.nodes import AssignmentStmt, FuncItem, SymbolTable
+from mypy.types import Type, UnboundType
 
+from mypy_llmtracekit.kinds import (
+    FUNC_DEF,
+    TYPE_LIST,
+    UNBOUND_TYPE,
+)
 from mypy_llmtracekit.names import CALLABLE_NAMES
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.written import all_written, resolved, scope_tables, spell
@@ -40,13 +45,16 @@ def _any_params(
     t: Type | None, ctx: ModuleContext, tables: list[SymbolTable]
 ) -> Iterator[UnboundType]:
     for written in all_written(t):
-        if not isinstance(written, UnboundType) or not written.args:
+        if not isinstance(written, UNBOUND_TYPE) or not written.args:
             continue
         params = written.args[0]
-        if not isinstance(params, TypeList) or resolved(written, ctx, tables) not in CALLABLE_NAMES:
+        if (
+            not isinstance(params, TYPE_LIST)
+            or resolved(written, ctx, tables) not in CALLABLE_NAMES
+        ):
             continue
         if any(
-            isinstance(p, UnboundType) and resolved(p, ctx, tables) in ANY_NAMES
+            isinstance(p, UNBOUND_TYPE) and resolved(p, ctx, tables) in ANY_NAMES
             for p in params.items
         ):
             yield written
@@ -62,7 +70,7 @@ def _report(ctx: ModuleContext, found: UnboundType) -> None:
 
 
 def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
-    if isinstance(func, FuncDef):
+    if isinstance(func, FUNC_DEF):
         for found in _any_params(func.unanalyzed_type, ctx, scope_tables(ctx, scope)):
             _report(ctx, found)
 

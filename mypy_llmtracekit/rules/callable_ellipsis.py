@@ -36,34 +36,38 @@ from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
     AssignmentStmt,
     CallExpr,
-    CastExpr,
     Expression,
-    FuncDef,
     FuncItem,
-    MemberExpr,
-    NameExpr,
-    ParamSpecExpr,
     SymbolTable,
-    TypeAlias,
     TypeAliasStmt,
-    TypeVarExpr,
     TypeVarLikeExpr,
 )
 from mypy.types import (
-    CallableType,
-    EllipsisType,
-    Instance,
-    Overloaded,
-    TupleType,
     Type,
-    TypeAliasType,
-    TypedDictType,
-    TypeType,
     UnboundType,
-    UnionType,
-    UnpackType,
 )
 
+from mypy_llmtracekit.kinds import (
+    CALL_EXPR,
+    CALLABLE_TYPE,
+    CAST_EXPR,
+    ELLIPSIS_TYPE,
+    FUNC_DEF,
+    INSTANCE,
+    MEMBER_EXPR,
+    NAME_EXPR,
+    OVERLOADED,
+    PARAM_SPEC_EXPR,
+    TUPLE_TYPE,
+    TYPE_ALIAS,
+    TYPE_ALIAS_TYPE,
+    TYPE_TYPE,
+    TYPE_VAR_EXPR,
+    TYPED_DICT_TYPE,
+    UNBOUND_TYPE,
+    UNION_TYPE,
+    UNPACK_TYPE,
+)
 from mypy_llmtracekit.names import CALLABLE_NAMES, CONCATENATE_NAMES
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.written import all_written, resolved, scope_tables, spell
@@ -93,7 +97,7 @@ def _bare_message(where: str) -> str:
 
 
 def _alias_message(name: str, target: Type | None) -> str:
-    if isinstance(target, CallableType):
+    if isinstance(target, CALLABLE_TYPE):
         return (
             f'Type alias "{name}" is a callable with "..." parameters; define it with a '
             f'ParamSpec: {name} = Callable[P, R] with P = ParamSpec("P")'
@@ -119,13 +123,13 @@ def _hides_params(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable])
     """Whether ``t`` is a callable type that hides its parameters."""
     if resolved(t, ctx, tables) not in CALLABLE_NAMES:
         return False
-    if not t.args or isinstance(t.args[0], EllipsisType):
+    if not t.args or isinstance(t.args[0], ELLIPSIS_TYPE):
         return True
     first = t.args[0]
     return (
-        isinstance(first, UnboundType)
+        isinstance(first, UNBOUND_TYPE)
         and bool(first.args)
-        and isinstance(first.args[-1], EllipsisType)
+        and isinstance(first.args[-1], ELLIPSIS_TYPE)
         and resolved(first, ctx, tables) in CONCATENATE_NAMES
     )
 
@@ -143,7 +147,7 @@ def _written(t: Type | None, ctx: ModuleContext, tables: list[SymbolTable]) -> l
     return [
         written
         for written in all_written(t)
-        if isinstance(written, UnboundType) and _hides_params(written, ctx, tables)
+        if isinstance(written, UNBOUND_TYPE) and _hides_params(written, ctx, tables)
     ]
 
 
@@ -162,10 +166,10 @@ def _report_written(ctx: ModuleContext, found: list[UnboundType], where: str) ->
 
 
 def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
-    if not isinstance(func, FuncDef):
+    if not isinstance(func, FUNC_DEF):
         return
     signature = func.unanalyzed_type
-    if not isinstance(signature, CallableType):
+    if not isinstance(signature, CALLABLE_TYPE):
         return
     tables = scope_tables(ctx, scope)
     # The messages' wording is built only for an annotation with a finding.
@@ -186,29 +190,31 @@ def _hides(t: Type | None) -> bool:
 
     Other aliases are not entered: each is judged at its own definition.
     """
-    if t is None or isinstance(t, TypeAliasType):
+    if t is None or isinstance(t, TYPE_ALIAS_TYPE):
         return False
-    if isinstance(t, CallableType):
+    if isinstance(t, CALLABLE_TYPE):
         if t.is_ellipsis_args:
             return True
         return any(_hides(a) for a in t.arg_types) or _hides(t.ret_type)
-    if isinstance(t, Instance):
+    if isinstance(t, INSTANCE):
         return any(_hides(a) for a in t.args)
-    if isinstance(t, (UnionType, Overloaded)):
+    if isinstance(t, (UNION_TYPE, OVERLOADED)):
         return any(_hides(i) for i in t.items)
-    if isinstance(t, TupleType):
+    if isinstance(t, TUPLE_TYPE):
         return any(_hides(i) for i in t.items)
-    if isinstance(t, TypedDictType):
+    if isinstance(t, TYPED_DICT_TYPE):
         return any(_hides(i) for i in t.items.values())
-    if isinstance(t, (TypeType, UnpackType)):
-        return _hides(t.item if isinstance(t, TypeType) else t.type)
+    if isinstance(t, TYPE_TYPE):
+        return _hides(t.item)
+    if isinstance(t, UNPACK_TYPE):
+        return _hides(t.type)
     return False
 
 
 def _typevar_hides(expr: TypeVarLikeExpr) -> bool:
     if _hides(expr.upper_bound) or _hides(expr.default):
         return True
-    return isinstance(expr, TypeVarExpr) and any(_hides(v) for v in expr.values)
+    return isinstance(expr, TYPE_VAR_EXPR) and any(_hides(v) for v in expr.values)
 
 
 def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
@@ -217,18 +223,18 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
         found = _written(stmt.unanalyzed_type, ctx, tables)
         if found:
             _report_written(ctx, found, _annotated(stmt))
-    if len(stmt.lvalues) != 1 or not isinstance(stmt.lvalues[0], NameExpr):
+    if len(stmt.lvalues) != 1 or not isinstance(stmt.lvalues[0], NAME_EXPR):
         return
     name = stmt.lvalues[0].name
     symbol = tables[0].get(name)
     node = symbol.node if symbol is not None else None
-    if isinstance(node, TypeAlias) and node.line == stmt.line and _hides(node.target):
+    if isinstance(node, TYPE_ALIAS) and node.line == stmt.line and _hides(node.target):
         ctx.report(CODE, _alias_message(name, node.target), stmt.rvalue)
         return
     rvalue = stmt.rvalue
     if (
-        isinstance(rvalue, CallExpr)
-        and isinstance(rvalue.analyzed, (TypeVarExpr, ParamSpecExpr))
+        isinstance(rvalue, CALL_EXPR)
+        and isinstance(rvalue.analyzed, (TYPE_VAR_EXPR, PARAM_SPEC_EXPR))
         and _typevar_hides(rvalue.analyzed)
     ):
         ctx.report(CODE, _bound_message(name), _typevar_argument(rvalue))
@@ -236,9 +242,9 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
 
 def _annotated(stmt: AssignmentStmt) -> str:
     lvalue = stmt.lvalues[0] if stmt.lvalues else None
-    if isinstance(lvalue, NameExpr):
+    if isinstance(lvalue, NAME_EXPR):
         return f'annotation of "{lvalue.name}"'
-    if isinstance(lvalue, MemberExpr):
+    if isinstance(lvalue, MEMBER_EXPR):
         return f'annotation of "{lvalue.name}"'
     return "annotation"
 
@@ -259,7 +265,7 @@ def _check_type_alias(ctx: ModuleContext, stmt: TypeAliasStmt, scope: Scope) -> 
 
 def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
     cast = call.analyzed
-    if isinstance(cast, CastExpr) and call.args and _hides(cast.type):
+    if isinstance(cast, CAST_EXPR) and call.args and _hides(cast.type):
         ctx.report(CODE, CAST_MESSAGE, call.args[0])
 
 

@@ -89,10 +89,7 @@ from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
     CallExpr,
     Expression,
-    MemberExpr,
-    MypyFile,
     Node,
-    RefExpr,
     TypeInfo,
     WithStmt,
 )
@@ -101,6 +98,13 @@ from mypy.types import ProperType
 from mypy_llmtracekit.callees import function_key, project_function
 from mypy_llmtracekit.compat_errors import Finding, Location
 from mypy_llmtracekit.declared import flatten
+from mypy_llmtracekit.kinds import (
+    CALL_EXPR,
+    MEMBER_EXPR,
+    MYPY_FILE,
+    REF_EXPR,
+    TYPE_INFO,
+)
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
 from mypy_llmtracekit.rules.blocking_io import receiver_classes
 from mypy_llmtracekit.summaries import SummaryOf, function_label, io_chain
@@ -121,13 +125,13 @@ def call_target(
 ) -> tuple[str | None, list[TypeInfo], str | None]:
     """What a call resolves to: (callee full name, receiver classes, method name)."""
     callee = call.callee
-    fullname = callee.fullname if isinstance(callee, RefExpr) and callee.node else None
-    if not isinstance(callee, MemberExpr):
+    fullname = callee.fullname if isinstance(callee, REF_EXPR) and callee.node else None
+    if not isinstance(callee, MEMBER_EXPR):
         return fullname or None, [], None
     receiver = callee.expr
-    if isinstance(receiver, RefExpr) and isinstance(receiver.node, MypyFile):
+    if isinstance(receiver, REF_EXPR) and isinstance(receiver.node, MYPY_FILE):
         return fullname or None, [], None  # a module attribute: a function
-    if isinstance(receiver, RefExpr) and isinstance(receiver.node, TypeInfo):
+    if isinstance(receiver, REF_EXPR) and isinstance(receiver.node, TYPE_INFO):
         return fullname or None, [receiver.node], callee.name
     return fullname or None, receiver_classes(ctx.type_of(receiver)), callee.name
 
@@ -171,7 +175,7 @@ def resolve(
 
 
 def _opener(ctx: ModuleContext, apis: TransactionApis, expr: Expression) -> bool:
-    if not isinstance(expr, CallExpr):
+    if not isinstance(expr, CALL_EXPR):
         return False
     fullname, receivers, method = call_target(ctx, expr)
     return opens_transaction(fullname, receivers, method, apis, ctx.sql_classes)
@@ -189,7 +193,7 @@ def _check_block(
     ctx: ModuleContext, apis: TransactionApis, roots: list[Node], line: int, seen: set[int]
 ) -> None:
     for node in own_nodes(roots):
-        if not isinstance(node, CallExpr) or id(node) in seen:
+        if not isinstance(node, CALL_EXPR) or id(node) in seen:
             continue
         seen.add(id(node))
         fullname, receivers, method = call_target(ctx, node)

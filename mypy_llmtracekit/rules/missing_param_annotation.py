@@ -29,6 +29,9 @@ from __future__ import annotations
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import ARG_STAR, ARG_STAR2, FUNC_NO_INFO, Argument, FuncDef, FuncItem
 
+from mypy_llmtracekit.kinds import (
+    FUNC_DEF,
+)
 from mypy_llmtracekit.obvious import literal_kind
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
 
@@ -68,7 +71,7 @@ def _message(func: FuncDef, arg: Argument) -> str:
 
 
 def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
-    if not isinstance(func, FuncDef):
+    if not isinstance(func, FUNC_DEF):
         return
     arguments = func.arguments
     if arguments and _implicit_first(func, scope):

@@ -30,19 +30,12 @@ from __future__ import annotations
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
-    CallExpr,
     Expression,
     FuncDef,
     FuncItem,
     NameExpr,
-    RefExpr,
-    ReturnStmt,
-    TypeInfo,
-    YieldExpr,
 )
 from mypy.types import (
-    AnyType,
-    CallableType,
     Instance,
     NoneType,
     ProperType,
@@ -51,6 +44,18 @@ from mypy.types import (
     get_proper_type,
 )
 
+from mypy_llmtracekit.kinds import (
+    ANY_TYPE,
+    CALL_EXPR,
+    CALLABLE_TYPE,
+    FUNC_DEF,
+    NAME_EXPR,
+    NONE_TYPE,
+    REF_EXPR,
+    RETURN_STMT,
+    TYPE_INFO,
+    YIELD_EXPR,
+)
 from mypy_llmtracekit.obvious import literal_kind
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.spelling import Spelled
@@ -64,28 +69,28 @@ CODE: ErrorCode = error_code(
 
 def _has_return_annotation(func: FuncDef) -> bool:
     written = func.unanalyzed_type
-    if not isinstance(written, CallableType):
+    if not isinstance(written, CALLABLE_TYPE):
         return False
     ret = written.ret_type
-    return not (isinstance(ret, AnyType) and ret.type_of_any == TypeOfAny.unannotated)
+    return not (isinstance(ret, ANY_TYPE) and ret.type_of_any == TypeOfAny.unannotated)
 
 
 def _declared_none(call: Expression) -> bool:
     """``helper()`` where ``helper`` is declared to return None (for unchecked bodies)."""
-    if not isinstance(call, CallExpr) or not isinstance(call.callee, RefExpr):
+    if not isinstance(call, CALL_EXPR) or not isinstance(call.callee, REF_EXPR):
         return False
     node = call.callee.node
-    if isinstance(node, FuncDef) and isinstance(node.type, CallableType):
-        return isinstance(get_proper_type(node.type.ret_type), NoneType)
+    if isinstance(node, FUNC_DEF) and isinstance(node.type, CALLABLE_TYPE):
+        return isinstance(get_proper_type(node.type.ret_type), NONE_TYPE)
     return False
 
 
 def _returned_type(ctx: ModuleContext, value: Expression) -> ProperType | None | bool:
     """The type of a returned value; False if it is certainly None."""
-    if isinstance(value, NameExpr) and value.fullname == "builtins.None":
+    if isinstance(value, NAME_EXPR) and value.fullname == "builtins.None":
         return False
     typ = ctx.type_of(value)
-    if isinstance(typ, NoneType) or (typ is None and _declared_none(value)):
+    if isinstance(typ, NONE_TYPE) or (typ is None and _declared_none(value)):
         return False
     return typ
 
@@ -107,14 +112,14 @@ DUNDER_RETURNS = {
 
 def _unchecked_type(value: Expression) -> None | bool:
     """In a body mypy did not check, only ``None`` is known (literals come later)."""
-    if isinstance(value, NameExpr) and value.fullname == "builtins.None":
+    if isinstance(value, NAME_EXPR) and value.fullname == "builtins.None":
         return False
     return None if not _declared_none(value) else False
 
 
 def _builtin(ctx: ModuleContext, name: str) -> ProperType | None:
     symbol = ctx.modules["builtins"].names.get(name)
-    if symbol is not None and isinstance(symbol.node, TypeInfo):
+    if symbol is not None and isinstance(symbol.node, TYPE_INFO):
         return Instance(symbol.node, [])
     return None
 
@@ -123,13 +128,13 @@ def _literal_type(ctx: ModuleContext, value: Expression) -> ProperType | None:
     """The type of a literal, known without mypy's type map (an unchecked body)."""
     kind = literal_kind(value)
     info = ctx.modules["builtins"].names.get(kind) if kind is not None else None
-    if info is not None and isinstance(info.node, TypeInfo):
+    if info is not None and isinstance(info.node, TYPE_INFO):
         return Instance(info.node, [])
     return None
 
 
 def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
-    if not isinstance(func, FuncDef) or _has_return_annotation(func):
+    if not isinstance(func, FUNC_DEF) or _has_return_annotation(func):
         return
     if func.is_generator or func.is_async_generator:
         _check_generator(ctx, func)
@@ -139,7 +144,7 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
     gives_value = False
     bare_return = 0
     for node in own_statements(func.body.body):
-        if not isinstance(node, ReturnStmt):
+        if not isinstance(node, RETURN_STMT):
             continue
         if node.expr is None:
             bare_return = bare_return or node.line
@@ -185,7 +190,7 @@ def _check_generator(ctx: ModuleContext, func: FuncDef) -> None:
     head = f'Generator "{func.name}" has no return annotation'
     yielded: list[tuple[Expression, Type | None]] = []
     for node in own_nodes(func.body.body):
-        if isinstance(node, ReturnStmt) and node.expr is not None:
+        if isinstance(node, RETURN_STMT) and node.expr is not None:
             ctx.report_definition(
                 CODE,
                 f"{head}; no annotation to suggest: it returns a value too, so write "
@@ -193,7 +198,7 @@ def _check_generator(ctx: ModuleContext, func: FuncDef) -> None:
                 func,
             )
             return
-        if isinstance(node, YieldExpr):
+        if isinstance(node, YIELD_EXPR):
             value = node.expr
             yielded.append((node, NoneType()) if value is None else (value, ctx.type_of(value)))
     spelled = return_suggestion(ctx, func, yielded) if yielded else Spelled("None")

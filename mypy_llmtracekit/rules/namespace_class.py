@@ -44,25 +44,30 @@ from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
     AssignmentStmt,
     ClassDef,
-    Decorator,
-    DictExpr,
     Expression,
-    ExpressionStmt,
-    FuncDef,
-    IntExpr,
-    ListExpr,
-    NameExpr,
-    OverloadedFuncDef,
-    PassStmt,
-    SetExpr,
     Statement,
-    StrExpr,
     SymbolNode,
-    TupleExpr,
     TypeInfo,
-    Var,
 )
 
+from mypy_llmtracekit.kinds import (
+    ASSIGNMENT_STMT,
+    CLASS_DEF,
+    DECORATOR,
+    DICT_EXPR,
+    EXPRESSION_STMT,
+    FUNC_DEF,
+    INT_EXPR,
+    LIST_EXPR,
+    NAME_EXPR,
+    OVERLOADED_FUNC_DEF,
+    PASS_STMT,
+    SET_EXPR,
+    STR_EXPR,
+    TUPLE_EXPR,
+    TYPE_INFO,
+    VAR,
+)
 from mypy_llmtracekit.names import is_record_class
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
 
@@ -105,25 +110,25 @@ def _only_placeholders(cdef: ClassDef) -> bool:
     values = [
         stmt.rvalue
         for stmt in cdef.defs.body
-        if isinstance(stmt, AssignmentStmt) and not _only_dunders(stmt)
+        if isinstance(stmt, ASSIGNMENT_STMT) and not _only_dunders(stmt)
     ]
     others = [
         stmt
         for stmt in cdef.defs.body
-        if not isinstance(stmt, (AssignmentStmt, PassStmt))
-        and not (isinstance(stmt, ExpressionStmt) and isinstance(stmt.expr, StrExpr))
+        if not isinstance(stmt, (ASSIGNMENT_STMT, PASS_STMT))
+        and not (isinstance(stmt, EXPRESSION_STMT) and isinstance(stmt.expr, STR_EXPR))
     ]
     return bool(values) and not others and all(_placeholder(value) for value in values)
 
 
 def _placeholder(value: Expression) -> bool:
-    if isinstance(value, StrExpr):
+    if isinstance(value, STR_EXPR):
         return value.value == ""
-    if isinstance(value, IntExpr):
+    if isinstance(value, INT_EXPR):
         return value.value == 0
-    if isinstance(value, NameExpr):
+    if isinstance(value, NAME_EXPR):
         return value.fullname == "builtins.None"
-    if isinstance(value, (ListExpr, TupleExpr, DictExpr, SetExpr)):
+    if isinstance(value, (LIST_EXPR, TUPLE_EXPR, DICT_EXPR, SET_EXPR)):
         return not value.items
     return False
 
@@ -157,17 +162,17 @@ def _installed(path: str) -> bool:
 
 def _symbol_kind(name: str, node: SymbolNode | None) -> str | None:
     """Like :func:`_member_kind`, for a member read from a class's symbol table."""
-    if isinstance(node, TypeInfo):
+    if isinstance(node, TYPE_INFO):
         return None
-    if isinstance(node, Decorator):
+    if isinstance(node, DECORATOR):
         node = node.func
-    if isinstance(node, (FuncDef, OverloadedFuncDef)):
+    if isinstance(node, (FUNC_DEF, OVERLOADED_FUNC_DEF)):
         if _is_dunder(name):
             return "other"  # __new__, __get_pydantic_core_schema__: a protocol, not a namespace
         return "function" if node.is_static or node.is_class else "other"
     if name.startswith("__") and name.endswith("__"):
         return None
-    if isinstance(node, Var):
+    if isinstance(node, VAR):
         if node.is_property:
             return "other"
         if node.is_classvar or node.is_final or node.is_inferred:
@@ -182,39 +187,41 @@ def _is_dunder(name: str) -> bool:
 
 def _member_kind(stmt: Statement) -> str | None:
     """'function' for static/class methods, 'constant', 'other', or None (neutral)."""
-    if isinstance(stmt, Decorator):
+    if isinstance(stmt, DECORATOR):
         stmt = stmt.func
-    if isinstance(stmt, (FuncDef, OverloadedFuncDef)) and _is_dunder(stmt.name):
+    if isinstance(stmt, (FUNC_DEF, OVERLOADED_FUNC_DEF)) and _is_dunder(stmt.name):
         return "other"  # __new__, __get_pydantic_core_schema__: a protocol, not a namespace
-    if isinstance(stmt, (FuncDef, OverloadedFuncDef)):
+    if isinstance(stmt, (FUNC_DEF, OVERLOADED_FUNC_DEF)):
         return "function" if stmt.is_static or stmt.is_class else "other"
-    if isinstance(stmt, AssignmentStmt) and _only_dunders(stmt):
+    if isinstance(stmt, ASSIGNMENT_STMT) and _only_dunders(stmt):
         return None  # __slots__, __hash__ = None, ...: not members
-    if isinstance(stmt, AssignmentStmt):
+    if isinstance(stmt, ASSIGNMENT_STMT):
         # An annotated attribute declares what instances hold (state), unless it
         # is Final or a ClassVar.
         if stmt.unanalyzed_type is not None and not stmt.is_final_def:
             return "constant" if _is_classvar(stmt) else "other"
         return "constant"
-    if isinstance(stmt, PassStmt) or (
-        isinstance(stmt, ExpressionStmt) and isinstance(stmt.expr, StrExpr)
+    if isinstance(stmt, PASS_STMT) or (
+        isinstance(stmt, EXPRESSION_STMT) and isinstance(stmt.expr, STR_EXPR)
     ):
         return None
-    if isinstance(stmt, ClassDef):
+    if isinstance(stmt, CLASS_DEF):
         return None
     return "other"
 
 
 def _only_dunders(stmt: AssignmentStmt) -> bool:
     return all(
-        isinstance(lvalue, NameExpr) and lvalue.name.startswith("__") and lvalue.name.endswith("__")
+        isinstance(lvalue, NAME_EXPR)
+        and lvalue.name.startswith("__")
+        and lvalue.name.endswith("__")
         for lvalue in stmt.lvalues
     )
 
 
 def _is_classvar(stmt: AssignmentStmt) -> bool:
     return any(
-        isinstance(lvalue, NameExpr) and isinstance(lvalue.node, Var) and lvalue.node.is_classvar
+        isinstance(lvalue, NAME_EXPR) and isinstance(lvalue.node, VAR) and lvalue.node.is_classvar
         for lvalue in stmt.lvalues
     )
 

@@ -25,9 +25,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mypy.errorcodes import ErrorCode
-from mypy.nodes import AssignmentStmt, FuncDef, FuncItem, SymbolTable
-from mypy.types import Type, UnboundType, UnionType
+from mypy.nodes import AssignmentStmt, FuncItem, SymbolTable
+from mypy.types import Type, UnboundType
 
+from mypy_llmtracekit.kinds import (
+    FUNC_DEF,
+    UNBOUND_TYPE,
+    UNION_TYPE,
+)
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.written import all_written, resolved, scope_tables, spell
 
@@ -41,7 +46,7 @@ UNION = frozenset({"typing.Union", "typing_extensions.Union"})
 
 
 def _from_string(t: Type) -> bool:
-    return isinstance(t, (UnboundType, UnionType)) and t.original_str_expr is not None
+    return isinstance(t, (UNBOUND_TYPE, UNION_TYPE)) and t.original_str_expr is not None
 
 
 def _pep604(t: UnboundType, name: str, ctx: ModuleContext, tables: list[SymbolTable]) -> str:
@@ -61,8 +66,8 @@ def _pep604(t: UnboundType, name: str, ctx: ModuleContext, tables: list[SymbolTa
 def _items(t: UnboundType, name: str, ctx: ModuleContext, tables: list[SymbolTable]) -> list[str]:
     items: list[str] = []
     for arg in t.args:
-        inner = resolved(arg, ctx, tables) if isinstance(arg, UnboundType) else None
-        if isinstance(arg, UnboundType) and arg.args and (inner in OPTIONAL or inner in UNION):
+        inner = resolved(arg, ctx, tables) if isinstance(arg, UNBOUND_TYPE) else None
+        if isinstance(arg, UNBOUND_TYPE) and arg.args and (inner in OPTIONAL or inner in UNION):
             items.extend(_items(arg, inner, ctx, tables))
         else:
             items.append(spell(arg, forward_refs=False))
@@ -75,7 +80,7 @@ def _holds_string(t: Type) -> bool:
     if _from_string(t):
         return True
     return (
-        isinstance(t, UnboundType)
+        isinstance(t, UNBOUND_TYPE)
         and t.name.rpartition(".")[2] != "Literal"
         and any(_holds_string(a) for a in t.args)
     )
@@ -89,7 +94,7 @@ def _old_unions(
     t: Type | None, ctx: ModuleContext, tables: list[SymbolTable]
 ) -> Iterator[tuple[UnboundType, str]]:
     for written in all_written(t):
-        if not isinstance(written, UnboundType) or not written.args:
+        if not isinstance(written, UNBOUND_TYPE) or not written.args:
             continue
         name = resolved(written, ctx, tables)
         if name in OPTIONAL or name in UNION:
@@ -101,7 +106,7 @@ def _report(ctx: ModuleContext, found: UnboundType, better: str) -> None:
 
 
 def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
-    if isinstance(func, FuncDef):
+    if isinstance(func, FUNC_DEF):
         for found, better in _old_unions(func.unanalyzed_type, ctx, scope_tables(ctx, scope)):
             _report(ctx, found, better)
 

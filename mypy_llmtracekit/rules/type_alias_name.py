@@ -34,9 +34,15 @@ from __future__ import annotations
 import re
 
 from mypy.errorcodes import ErrorCode
-from mypy.nodes import AssignmentStmt, NameExpr, RefExpr, TypeAlias, TypeAliasStmt
-from mypy.types import Instance, get_proper_type
+from mypy.nodes import AssignmentStmt, TypeAlias, TypeAliasStmt
+from mypy.types import get_proper_type
 
+from mypy_llmtracekit.kinds import (
+    INSTANCE,
+    NAME_EXPR,
+    REF_EXPR,
+    TYPE_ALIAS,
+)
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
 from mypy_llmtracekit.written import scope_tables
 
@@ -76,23 +82,23 @@ def _class_held_by_a_variable(stmt: AssignmentStmt, name: str, alias: TypeAlias)
     it. Subscripted types and unions (``user_ids = list[UserId]``) and explicit
     ``TypeAlias``/``type`` statements are always aliases.
     """
-    if stmt.unanalyzed_type is not None or not isinstance(stmt.rvalue, RefExpr):
+    if stmt.unanalyzed_type is not None or not isinstance(stmt.rvalue, REF_EXPR):
         return False
     if name.endswith(("_class", "_cls", "_type", "_factory")):
         return True
     target = get_proper_type(alias.target)
-    return isinstance(target, Instance) and target.type.name == name
+    return isinstance(target, INSTANCE) and target.type.name == name
 
 
 def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
     if scope.kind is ScopeKind.FUNCTION or len(stmt.lvalues) != 1:
         return
     lvalue = stmt.lvalues[0]
-    if not isinstance(lvalue, NameExpr) or lvalue.name.startswith("__"):
+    if not isinstance(lvalue, NAME_EXPR) or lvalue.name.startswith("__"):
         return
     symbol = scope_tables(ctx, scope)[0].get(lvalue.name)
     node = symbol.node if symbol is not None else None
-    if isinstance(node, TypeAlias) and node.line == stmt.line:
+    if isinstance(node, TYPE_ALIAS) and node.line == stmt.line:
         if _class_held_by_a_variable(stmt, lvalue.name, node):
             return
         if not re.fullmatch(PASCAL, lvalue.name):

@@ -39,12 +39,15 @@ from mypy.nodes import (
     AssignmentStmt,
     Expression,
     FuncDef,
-    MemberExpr,
-    NameExpr,
     TypeInfo,
-    Var,
 )
 
+from mypy_llmtracekit.kinds import (
+    FUNC_DEF,
+    MEMBER_EXPR,
+    NAME_EXPR,
+    VAR,
+)
 from mypy_llmtracekit.names import is_record_class
 from mypy_llmtracekit.obvious import is_obvious
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
@@ -58,13 +61,13 @@ CODE: ErrorCode = error_code(
 def _declared_by_base(info: TypeInfo, name: str) -> bool:
     for base in info.mro[1:]:
         symbol = base.names.get(name)
-        if symbol is not None and isinstance(symbol.node, Var) and symbol.node.type is not None:
+        if symbol is not None and isinstance(symbol.node, VAR) and symbol.node.type is not None:
             return True
     return False
 
 
 def _annotated_parameter(func: FuncDef, value: Expression) -> bool:
-    if not isinstance(value, NameExpr):
+    if not isinstance(value, NAME_EXPR):
         return False
     return any(
         arg.variable.name == value.name and arg.type_annotation is not None
@@ -83,18 +86,18 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
     if is_record_class(info):  # their fields are not attributes in the guide's sense
         return
     lvalue = stmt.lvalues[0]
-    if scope.kind is ScopeKind.CLASS and isinstance(lvalue, NameExpr):
+    if scope.kind is ScopeKind.CLASS and isinstance(lvalue, NAME_EXPR):
         if lvalue.is_new_def:
             _judge(ctx, info, lvalue.name, stmt.rvalue, lvalue, f"{lvalue.name}", None)
         return
     func = scope.function
     if (
         scope.kind is ScopeKind.FUNCTION
-        and isinstance(func, FuncDef)
+        and isinstance(func, FUNC_DEF)
         and func.info is info
-        and isinstance(lvalue, MemberExpr)
+        and isinstance(lvalue, MEMBER_EXPR)
         and lvalue.is_inferred_def
-        and isinstance(lvalue.expr, NameExpr)
+        and isinstance(lvalue.expr, NAME_EXPR)
         and func.arguments
         and lvalue.expr.name == func.arguments[0].variable.name
     ):
@@ -117,7 +120,7 @@ def _judge(
         return
     symbol = info.names.get(name)
     var = symbol.node if symbol is not None else None
-    if not isinstance(var, Var):
+    if not isinstance(var, VAR):
         return
     if is_obvious(value, var.type, lambda called: called in ctx.obvious_calls):
         return

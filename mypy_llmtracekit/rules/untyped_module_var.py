@@ -49,9 +49,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mypy.errorcodes import ErrorCode
-from mypy.nodes import AssignmentStmt, Expression, NameExpr, TupleExpr, Var
-from mypy.types import UnboundType
+from mypy.nodes import AssignmentStmt, Expression, NameExpr, Var
 
+from mypy_llmtracekit.kinds import (
+    NAME_EXPR,
+    TUPLE_EXPR,
+    UNBOUND_TYPE,
+    VAR,
+)
 from mypy_llmtracekit.obvious import is_obvious
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
 from mypy_llmtracekit.suggest import variable_message, variable_suggestion
@@ -63,19 +68,19 @@ CODE: ErrorCode = error_code(
 
 def _bare_final(stmt: AssignmentStmt) -> bool:
     annotation = stmt.unanalyzed_type
-    return stmt.is_final_def and isinstance(annotation, UnboundType) and not annotation.args
+    return stmt.is_final_def and isinstance(annotation, UNBOUND_TYPE) and not annotation.args
 
 
 def _targets(lvalue: Expression, rvalue: Expression) -> Iterator[tuple[NameExpr, Expression]]:
     """Pair each assigned name with the expression that gives its value."""
-    if isinstance(lvalue, NameExpr):
+    if isinstance(lvalue, NAME_EXPR):
         yield lvalue, rvalue
         return
-    if not isinstance(lvalue, TupleExpr):
+    if not isinstance(lvalue, TUPLE_EXPR):
         return
-    pairwise = isinstance(rvalue, TupleExpr) and len(rvalue.items) == len(lvalue.items)
+    pairwise = isinstance(rvalue, TUPLE_EXPR) and len(rvalue.items) == len(lvalue.items)
     for index, item in enumerate(lvalue.items):
-        value = rvalue.items[index] if isinstance(rvalue, TupleExpr) and pairwise else rvalue
+        value = rvalue.items[index] if isinstance(rvalue, TUPLE_EXPR) and pairwise else rvalue
         yield from _targets(item, value)
 
 
@@ -99,7 +104,7 @@ def _check_name(ctx: ModuleContext, name_expr: NameExpr, value: Expression, fina
         return
     symbol = ctx.tree.names.get(name_expr.name)
     var = symbol.node if symbol is not None else None
-    if not isinstance(var, Var):
+    if not isinstance(var, VAR):
         return  # a class, a type alias, a TypeVar, ...
     if is_obvious(value, var.type, lambda name: name in ctx.obvious_calls):
         return
