@@ -106,11 +106,17 @@ def _resolved_ref(callee: Expression) -> RefExpr | None:
 def blocking_api(call: CallExpr, type_of: TypeOf, apis: BlockingApis) -> Blocking | None:
     """The catalogue entry ``call`` runs, if it blocks (the catalogue decides:
     ``catalogue.blocking_api``; this only resolves the call's parts)."""
+    hit = blocking_entry(call, type_of, apis)
+    return hit if hit is not None and condition_holds(call, hit, type_of) else None
+
+
+def blocking_entry(call: CallExpr, type_of: TypeOf, apis: BlockingApis) -> Blocking | None:
+    """The catalogue entry of what ``call`` runs, before its condition on the call's
+    arguments (:func:`condition_holds`): what every call of the same callee shares."""
     callee = call.callee
     constructed = class_called(callee)
     if constructed is not None:
-        hit = catalogue_api(constructed.fullname, (), None, apis, constructed=constructed)
-        return hit if hit is not None and _condition_holds(call, hit, type_of) else None
+        return catalogue_api(constructed.fullname, (), None, apis, constructed=constructed)
     ref = _resolved_ref(callee)
     fullname = ref.fullname if ref is not None and ref.node is not None else None
     infos: list[TypeInfo] = []
@@ -131,8 +137,7 @@ def blocking_api(call: CallExpr, type_of: TypeOf, apis: BlockingApis) -> Blockin
             infos, method = receiver_infos(type_of(receiver)), callee.name
     if fullname is None and method is None:
         return None
-    hit = catalogue_api(fullname, infos, method, apis)
-    return hit if hit is not None and _condition_holds(call, hit, type_of) else None
+    return catalogue_api(fullname, infos, method, apis)
 
 
 def external_io(call: CallExpr, type_of: TypeOf, apis: TransactionApis) -> str | None:
@@ -151,7 +156,7 @@ def external_io(call: CallExpr, type_of: TypeOf, apis: TransactionApis) -> str |
     return external_io_api(fullname, receiver_infos(type_of(receiver)), callee.name, apis)
 
 
-def _condition_holds(call: CallExpr, hit: Blocking, type_of: TypeOf) -> bool:
+def condition_holds(call: CallExpr, hit: Blocking, type_of: TypeOf) -> bool:
     """Whether the call's arguments make a conditional catalogue hit block."""
 
     def is_path(expr: Expression) -> bool:
@@ -185,18 +190,18 @@ def project_function(call: CallExpr, type_of: TypeOf, coroutines: bool = False) 
             # Class.method(...): a classmethod or staticmethod, by the class's MRO.
             base = callee.expr
             if isinstance(base, REF_EXPR) and isinstance(base.node, TYPE_INFO):
-                return _member_function(method_node(base.node, callee.name), coroutines)
+                return member_function(method_node(base.node, callee.name), coroutines)
         return found
     if isinstance(callee, MEMBER_EXPR):
         for info in receiver_infos(type_of(callee.expr)):
-            found = _member_function(method_node(info, callee.name), coroutines)
+            found = member_function(method_node(info, callee.name), coroutines)
             if found is not None:
                 return found
         return None
     return _of_types(type_of(callee), coroutines)
 
 
-def _member_function(node: SymbolNode | None, coroutines: bool) -> FuncDef | None:
+def member_function(node: SymbolNode | None, coroutines: bool) -> FuncDef | None:
     """A method, or a class-level alias of one (``reserve = create``)."""
     found = sync_function(node, coroutines)
     if found is not None or not isinstance(node, VAR):

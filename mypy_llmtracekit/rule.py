@@ -24,6 +24,7 @@ from mypy.nodes import (
     FuncDef,
     FuncItem,
     MypyFile,
+    SymbolTable,
     TryStmt,
     TypeAliasStmt,
     WithStmt,
@@ -142,6 +143,12 @@ class ModuleContext:
         # The ids of the calls it judged (a nested transaction's are judged as the
         # outer one's).
         self.transaction_calls: set[int] = set()
+        # Rules about how types are spelled (``written.py``): the symbol tables of
+        # each class scope (None: the module's), and what each name written under
+        # them resolves to, by the innermost table's id (the same names, ``str``
+        # or ``Optional``, recur throughout a module).
+        self.scope_tables: dict[ClassDef | None, list[SymbolTable]] = {}
+        self.written_names: dict[int, dict[str, str | None]] = {}
 
     def type_of(self, expr: Expression) -> ProperType | None:
         """Return the type mypy inferred for ``expr`` (None if mypy did not check it)."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from mypy.nodes import (
-    FUNC_NO_INFO,
     Block,
     CallExpr,
     ClassDef,
@@ -30,12 +29,7 @@ from mypy.nodes import (
     WithStmt,
 )
 
-from mypy_llmtracekit.callees import (
-    blocking_api,
-    external_io,
-    function_key,
-    project_function,
-)
+from mypy_llmtracekit.callees import blocking_api, function_key
 from mypy_llmtracekit.catalogue import BlockingApis
 from mypy_llmtracekit.declared import DeclaredTypes
 from mypy_llmtracekit.kinds import (
@@ -47,6 +41,7 @@ from mypy_llmtracekit.kinds import (
     OVERLOADED_FUNC_DEF,
 )
 from mypy_llmtracekit.summaries import FunctionSummary, ModuleSummary
+from mypy_llmtracekit.summary_calls import ModuleCalls
 from mypy_llmtracekit.transaction_catalogue import TransactionApis
 from mypy_llmtracekit.walker import own_calls
 
@@ -56,6 +51,7 @@ def build_summary(
 ) -> ModuleSummary:
     """The summary of every function defined in ``tree`` (``modules``: mypy's module
     table, which tells the functions of stubs)."""
+    calls = ModuleCalls(tree.fullname, apis, io, modules)
     functions: dict[str, FunctionSummary] = {}
     # Source order, a function before the functions nested in it: the walk of a
     # body finds the definitions in it, which come next.
@@ -64,7 +60,7 @@ def build_summary(
     while stack:
         func = stack.pop()
         nested: list[Node] = []
-        summary = _summarise(tree.fullname, func, apis, io, modules, nested)
+        summary = _summarise(calls, func, nested)
         if not summary.is_empty():
             functions[function_key(tree.fullname, func)] = summary
         inner = list(_functions(nested))
@@ -73,14 +69,7 @@ def build_summary(
     return ModuleSummary(tree.fullname, functions)
 
 
-def _summarise(
-    module: str,
-    func: FuncDef,
-    apis: BlockingApis,
-    io: TransactionApis,
-    modules: dict[str, MypyFile],
-    nested: list[Node],
-) -> FunctionSummary:
+def _summarise(calls: ModuleCalls, func: FuncDef, nested: list[Node]) -> FunctionSummary:
     """What ``func`` calls; the scopes nested in its body are appended to ``nested``.
 
     Calls of functions defined in stubs (``str.join``, ``json.loads``) are left out:
@@ -88,44 +77,35 @@ def _summarise(
     blocking ones).
     """
     types = DeclaredTypes(func)
-    type_of = types.type_of
     blocking: list[str] = []
-    calls: list[str] = []
+    called: list[str] = []
     external: list[str] = []
     coroutines: list[str] = []
+    sync = not func.is_coroutine
     for node in own_calls(func.body.body, nested):
-        api = external_io(node, type_of, io)
+        facts = calls.facts(node, types)
+        api = facts.io
         if api is not None and api not in external:
             external.append(api)
-        hit = None if func.is_coroutine else blocking_api(node, type_of, apis)
+        hit = calls.blocks(node, facts, types) if sync else None
         if hit is not None:
             # conn.execute(...).fetchall(): name the call that runs first, execute.
-            if not _on_blocking_result(node, types, apis):
+            if not _on_blocking_result(node, types, calls.apis):
                 name = hit.api.removeprefix("builtins.")
                 if name not in blocking:
                     blocking.append(name)
             continue
-        callee = project_function(node, type_of, coroutines=True)
+        callee = facts.function
         if callee is not None and callee.is_coroutine:
-            if not _in_stub(callee, modules):
-                _add(coroutines, function_key(module, callee))
+            key = calls.key(callee)
+            if key is not None:
+                _add(coroutines, key)
             # A union of receivers may also hold a sync method of that name.
-            callee = project_function(node, type_of)
-        if callee is not None and not _in_stub(callee, modules):
-            _add(calls, function_key(module, callee))
-    return FunctionSummary(tuple(blocking), tuple(calls), tuple(external), tuple(coroutines))
-
-
-def _in_stub(func: FuncDef, modules: dict[str, MypyFile]) -> bool:
-    """Whether ``func`` is defined in a stub (its module is in the table: mypy resolved
-    the call to it)."""
-    info = func.info
-    if info is not FUNC_NO_INFO:
-        name = info.module_name
-    else:
-        name = func.fullname.rpartition(".")[0]
-    tree = modules.get(name)
-    return tree is not None and tree.is_stub
+            callee = facts.sync_function
+        key = calls.key(callee) if callee is not None else None
+        if key is not None:
+            _add(called, key)
+    return FunctionSummary(tuple(blocking), tuple(called), tuple(external), tuple(coroutines))
 
 
 def _add(keys: list[str], key: str) -> None:

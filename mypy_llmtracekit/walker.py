@@ -339,9 +339,17 @@ def _push_reversed(values: list[Any], stack: list[Node]) -> None:
 
 # A handler of any watched node class (the walker calls it only with its class).
 _Handler = Callable[[ModuleContext, Any, Scope], None]
-# What the walker does with a node of one class: a method of its own (scopes,
-# called with the walker), or the rules' handlers then the children.
-_Plan = tuple[Callable[[Any, Any], None] | None, tuple[_Handler, ...], _Attributes]
+# What the walker does with a node of one class: a method of its own (scopes: one
+# of the ``_OWN_*`` numbers below), or (``_CHILDREN_ONLY``) the rules' handlers
+# then the children.
+_Plan = tuple[int, tuple[_Handler, ...], _Attributes]
+_CHILDREN_ONLY: Final = 0
+_OWN_BLOCK: Final = 1
+_OWN_FUNC_DEF: Final = 2
+_OWN_OVERLOADED: Final = 3
+_OWN_DECORATOR: Final = 4
+_OWN_LAMBDA: Final = 5
+_OWN_CLASS_DEF: Final = 6
 
 
 class ModuleWalker:
@@ -371,9 +379,9 @@ class ModuleWalker:
         # The hot loop of the plugin: one dict lookup per node, plain loops, and
         # no call at all for a child without a plan (names, literals, None).
         plans = self._plans
-        special, handlers, attributes = plans[type(node)]
-        if special is not None:
-            special(self, node)
+        own, handlers, attributes = plans[type(node)]
+        if own != _CHILDREN_ONLY:
+            self._visit_own(own, node)
             return
         if handlers:
             ctx = self.ctx
@@ -403,6 +411,21 @@ class ModuleWalker:
         for item in items:
             if type(item) in plans:
                 self._visit(item)
+
+    def _visit_own(self, own: int, node: Node) -> None:
+        """A node that opens a scope, or a block (a native call each, not a lookup)."""
+        if own == _OWN_BLOCK:
+            self._block(cast(Block, node))
+        elif own == _OWN_FUNC_DEF:
+            self._func_def(cast(FuncDef, node))
+        elif own == _OWN_DECORATOR:
+            self._decorator(cast(Decorator, node))
+        elif own == _OWN_CLASS_DEF:
+            self._class_def(cast(ClassDef, node))
+        elif own == _OWN_OVERLOADED:
+            self._overloaded(cast(OverloadedFuncDef, node))
+        else:
+            self._lambda(cast(LambdaExpr, node))
 
     def _block(self, block: Block) -> None:
         if not block.is_unreachable:
@@ -458,17 +481,17 @@ def _plans(rules: tuple[Rule, ...]) -> dict[type[Node], _Plan]:
         WithStmt: tuple(r.on_with for r in rules if r.on_with),
     }
     plans: dict[type[Node], _Plan] = {
-        kind: (None, watched.get(kind, ()), _NODE_ATTRIBUTES.get(kind, ()))
+        kind: (_CHILDREN_ONLY, watched.get(kind, ()), _NODE_ATTRIBUTES.get(kind, ()))
         for kind in (*_CHILDREN, *watched)
     }
-    special: dict[type[Node], Callable[[Any, Any], None]] = {
-        Block: ModuleWalker._block,
-        FuncDef: ModuleWalker._func_def,
-        OverloadedFuncDef: ModuleWalker._overloaded,
-        Decorator: ModuleWalker._decorator,
-        LambdaExpr: ModuleWalker._lambda,
-        ClassDef: ModuleWalker._class_def,
+    own: dict[type[Node], int] = {
+        Block: _OWN_BLOCK,
+        FuncDef: _OWN_FUNC_DEF,
+        OverloadedFuncDef: _OWN_OVERLOADED,
+        Decorator: _OWN_DECORATOR,
+        LambdaExpr: _OWN_LAMBDA,
+        ClassDef: _OWN_CLASS_DEF,
     }
-    for kind, visit in special.items():
-        plans[kind] = (visit, (), ())
+    for kind, number in own.items():
+        plans[kind] = (number, (), ())
     return plans

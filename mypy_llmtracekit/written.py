@@ -28,16 +28,32 @@ from mypy_llmtracekit.rule import ModuleContext, Scope
 
 
 def scope_tables(ctx: ModuleContext, scope: Scope) -> list[SymbolTable]:
-    """The symbol tables a name written in ``scope`` is looked up in, innermost first."""
-    tables = [ctx.tree.names]
-    if scope.cls is not None:
-        tables.insert(0, scope.cls.info.names)
+    """The symbol tables a name written in ``scope`` is looked up in, innermost first
+    (made once per class scope of a module)."""
+    cls = scope.cls
+    tables = ctx.scope_tables.get(cls)
+    if tables is None:
+        tables = [ctx.tree.names] if cls is None else [cls.info.names, ctx.tree.names]
+        ctx.scope_tables[cls] = tables
     return tables
 
 
 def resolved(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable]) -> str | None:
-    """The full name a written type name refers to (``Fn`` -> ``typing.Callable``)."""
-    return fullname_of(resolve_dotted(t.name, tables, ctx.modules))
+    """The full name a written type name refers to (``Fn`` -> ``typing.Callable``).
+
+    Remembered per module pass and innermost table (a class's, or the module's):
+    the symbol tables do not change after mypy's semantic analysis, and a module
+    writes the same names again and again.
+    """
+    innermost = id(tables[0])
+    answers = ctx.written_names.get(innermost)
+    if answers is None:
+        answers = ctx.written_names[innermost] = {}
+    name = t.name
+    if name in answers:
+        return answers[name]
+    answer = answers[name] = fullname_of(resolve_dotted(name, tables, ctx.modules))
+    return answer
 
 
 def all_written(t: Type | None) -> list[Type]:
