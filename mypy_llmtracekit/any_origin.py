@@ -22,7 +22,6 @@ from mypy.types import (
     ProperType,
     Type,
     TypeOfAny,
-    get_proper_type,
 )
 
 from mypy_llmtracekit.kinds import (
@@ -48,6 +47,7 @@ from mypy_llmtracekit.kinds import (
     TYPED_DICT_TYPE,
     UNION_TYPE,
     VAR,
+    proper,
 )
 
 MAX_DEPTH = 40
@@ -70,7 +70,7 @@ def iter_proper(typ: Type) -> Iterator[ProperType]:
                 continue
             if current.alias is not None:
                 seen.add(id(current.alias))
-        p = get_proper_type(current)
+        p = proper(current)
         yield p
         if depth > MAX_DEPTH:
             continue
@@ -200,9 +200,10 @@ def _parameter_origin(func: FuncItem, var: Var) -> str | None:
         signature = func.type if isinstance(func.type, CALLABLE_TYPE) else None
         declared = signature.arg_types[index] if signature is not None else None
         found = first_any(declared) if declared is not None else None
-        proper = get_proper_type(declared) if declared is not None else None
+        declared_type = proper(declared) if declared is not None else None
         if found is None or (
-            isinstance(proper, ANY_TYPE) and proper.type_of_any == TypeOfAny.unannotated
+            isinstance(declared_type, ANY_TYPE)
+            and declared_type.type_of_any == TypeOfAny.unannotated
         ):
             return f'from the unannotated parameter "{var.name}"'
         if _explicit(found):

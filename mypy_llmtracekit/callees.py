@@ -17,7 +17,7 @@ from mypy.nodes import (
     SymbolNode,
     TypeInfo,
 )
-from mypy.types import ProperType, get_proper_type
+from mypy.types import ProperType
 
 from mypy_llmtracekit.catalogue import CONSOLE_STREAMS, Blocking, BlockingApis, arguments_block
 from mypy_llmtracekit.catalogue import blocking_api as catalogue_api
@@ -35,6 +35,7 @@ from mypy_llmtracekit.kinds import (
     TYPE_INFO,
     TYPE_TYPE,
     VAR,
+    proper,
 )
 from mypy_llmtracekit.names import class_called
 from mypy_llmtracekit.transaction_catalogue import TransactionApis, external_io_api
@@ -47,7 +48,7 @@ def receiver_infos(types: Sequence[ProperType]) -> list[TypeInfo]:
     infos: list[TypeInfo] = []
     for typ in types:
         if isinstance(typ, TYPE_TYPE):
-            item = instance_of(get_proper_type(typ.item))
+            item = instance_of(proper(typ.item))
             if item is not None:
                 infos.append(item.type)
             continue
@@ -206,7 +207,7 @@ def member_function(node: SymbolNode | None, coroutines: bool) -> FuncDef | None
     found = sync_function(node, coroutines)
     if found is not None or not isinstance(node, VAR):
         return found
-    typ = get_proper_type(node.type) if node.type is not None else None
+    typ = proper(node.type) if node.type is not None else None
     if isinstance(typ, CALLABLE_TYPE):
         return sync_function(typ.definition, coroutines)
     return None
@@ -237,7 +238,7 @@ def _of_types(types: Sequence[ProperType], coroutines: bool) -> FuncDef | None:
     """A callable value: an alias of a function, a class, or an instance with ``__call__``."""
     for typ in types:
         if isinstance(typ, TYPE_TYPE):
-            item = instance_of(get_proper_type(typ.item))
+            item = instance_of(proper(typ.item))
             found = _constructor(item.type) if item is not None else None
             if found is not None:
                 return found

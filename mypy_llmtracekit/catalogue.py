@@ -31,7 +31,7 @@ from mypy.nodes import (
     SymbolNode,
     TypeInfo,
 )
-from mypy.types import Type, get_proper_type
+from mypy.types import Type
 
 from mypy_llmtracekit import data_files
 from mypy_llmtracekit.kinds import (
@@ -49,6 +49,7 @@ from mypy_llmtracekit.kinds import (
     TYPE_ALIAS,
     TYPE_INFO,
     VAR,
+    proper,
 )
 from mypy_llmtracekit.names import PendingNames
 
@@ -215,7 +216,7 @@ def builtin_catalogue() -> Catalogue:
 def _canonical(node: SymbolNode) -> str | None:
     if isinstance(node, TYPE_ALIAS):
         # threading.Lock = _thread.LockType: the class it stands for.
-        target = get_proper_type(node.target)
+        target = proper(node.target)
         if isinstance(target, INSTANCE):
             return target.type.fullname
         return node.fullname
@@ -229,12 +230,12 @@ _ASYNC_PROTOCOLS = ("__await__", "__aiter__", "__anext__", "__aenter__")
 
 def _returns_async(typ: Type | None) -> bool:
     """True for a callable whose result is awaited or used with ``async for``/``async with``."""
-    proper = get_proper_type(typ)
-    if isinstance(proper, OVERLOADED):
-        return all(_returns_async(item) for item in proper.items)
-    if not isinstance(proper, CALLABLE_TYPE):
+    resolved_type = proper(typ)
+    if isinstance(resolved_type, OVERLOADED):
+        return all(_returns_async(item) for item in resolved_type.items)
+    if not isinstance(resolved_type, CALLABLE_TYPE):
         return False
-    ret = get_proper_type(proper.ret_type)
+    ret = proper(resolved_type.ret_type)
     if not isinstance(ret, INSTANCE):
         return False
     return any(name in base.names for base in ret.type.mro for name in _ASYNC_PROTOCOLS)

@@ -28,10 +28,7 @@ from mypy.nodes import (
     ARG_POS,
     FUNC_NO_INFO,
     LDEF,
-    AssignmentStmt,
-    AwaitExpr,
     CallExpr,
-    CastExpr,
     ConditionalExpr,
     Expression,
     FuncItem,
@@ -42,30 +39,30 @@ from mypy.nodes import (
     SuperExpr,
     SymbolNode,
     Var,
-    WithStmt,
 )
 from mypy.types import (
     Instance,
     ProperType,
     Type,
     TypeType,
-    get_proper_type,
 )
 
 from mypy_llmtracekit import compat
 from mypy_llmtracekit.kinds import (
-    ANY_TYPE,
+    ASSIGNMENT_STMT,
+    AWAIT_EXPR,
     CALL_EXPR,
     CALLABLE_TYPE,
+    CAST_EXPR,
     DECORATOR,
-    FUNC_BASE,
+    FUNC_BASE_OR_VAR,
     FUNC_DEF,
     INDEX_EXPR,
     INSTANCE,
     MEMBER_EXPR,
     MODULE_OR_CLASS,
     NAME_EXPR,
-    NONE_TYPE,
+    NONE_OR_ANY,
     OVERLOADED,
     OVERLOADED_FUNC_DEF,
     REF_EXPR,
@@ -76,6 +73,8 @@ from mypy_llmtracekit.kinds import (
     TYPE_VAR_TYPE,
     UNION_TYPE,
     VAR,
+    WITH_STMT,
+    proper,
 )
 from mypy_llmtracekit.walker import own_statements
 
@@ -85,16 +84,18 @@ _MAX_DEPTH = 12
 
 def flatten(typ: Type | None) -> list[ProperType]:
     """The members of a (possibly nested) union, without ``None`` and ``Any``."""
+    if isinstance(typ, INSTANCE):
+        return [typ]  # most declared types: no union to take apart
     out: list[ProperType] = []
     stack: list[Type] = [typ] if typ is not None else []
     seen = 0
     while stack and seen < 64:
         seen += 1
-        proper = get_proper_type(stack.pop())
-        if isinstance(proper, UNION_TYPE):
-            stack.extend(proper.items)
-        elif not isinstance(proper, (NONE_TYPE, ANY_TYPE)):
-            out.append(proper)
+        resolved_type = proper(stack.pop())
+        if isinstance(resolved_type, UNION_TYPE):
+            stack.extend(resolved_type.items)
+        elif not isinstance(resolved_type, NONE_OR_ANY):
+            out.append(resolved_type)
     return out
 
 
@@ -105,7 +106,7 @@ def instance_of(typ: ProperType) -> Instance | None:
     if isinstance(typ, TUPLE_TYPE):
         return typ.partial_fallback
     if isinstance(typ, TYPE_VAR_TYPE):
-        bound = get_proper_type(typ.upper_bound)
+        bound = proper(typ.upper_bound)
         return bound if isinstance(bound, INSTANCE) else None
     return None
 
@@ -116,7 +117,7 @@ def node_type(node: SymbolNode | None) -> list[ProperType]:
         return [TypeType(compat.any_instance(node))]
     if isinstance(node, DECORATOR):
         return flatten(node.var.type) if node.var.type is not None else []
-    if isinstance(node, (FUNC_BASE, VAR)):
+    if isinstance(node, FUNC_BASE_OR_VAR):
         return flatten(node.type)
     return []
 
@@ -140,8 +141,11 @@ def called(typ: ProperType) -> list[ProperType]:
 class DeclaredTypes:
     """Evaluates expressions of one function's body from declarations alone."""
 
-    def __init__(self, func: FuncItem) -> None:
+    def __init__(self, func: FuncItem, statements: list[Node] | None = None) -> None:
         self.func = func
+        # The body's assignments and ``with`` statements, when the caller's walk of
+        # the body collected them (``walker.own_calls``); else found on first use.
+        self._statements = statements
         # Collected on first use: most bodies never ask about a parameter or a local.
         self._params: dict[Var, Type | None] | None = None
         self._values: dict[Var, list[Expression]] | None = None
@@ -176,14 +180,14 @@ class DeclaredTypes:
         if isinstance(expr, INDEX_EXPR):
             getitem = self.member(self.type_of(expr.base, depth + 1), "__getitem__")
             return [t for c in getitem for t in called(c)]
-        if isinstance(expr, CastExpr):
+        if isinstance(expr, CAST_EXPR):
             return flatten(expr.type)
         if isinstance(expr, ConditionalExpr):
             either = (expr.if_expr, expr.else_expr)
             return [t for e in either for t in self.type_of(e, depth + 1)]
         if isinstance(expr, OpExpr) and expr.op in ("or", "and"):
             return [*self.type_of(expr.left, depth + 1), *self.type_of(expr.right, depth + 1)]
-        if isinstance(expr, AwaitExpr):
+        if isinstance(expr, AWAIT_EXPR):
             return []
         return []
 
@@ -192,7 +196,7 @@ class DeclaredTypes:
         out: list[ProperType] = []
         for receiver in receivers:
             if isinstance(receiver, TYPE_TYPE):
-                item = instance_of(get_proper_type(receiver.item))
+                item = instance_of(proper(receiver.item))
                 if item is not None:
                     node, typ = compat.member_type(item, name)
                     out.extend(_as_member(node, typ))
@@ -224,7 +228,7 @@ class DeclaredTypes:
         if not node.is_inferred:
             return flatten(node.type)
         if self._values is None:
-            self._values = _local_values(self.func)
+            self._values = _local_values(self.func, self._statements)
         values = self._values.get(node)
         if not values or node in self._active:
             return []
@@ -264,14 +268,16 @@ def _parameters(func: FuncItem) -> dict[Var, Type | None]:
     return params
 
 
-def _local_values(func: FuncItem) -> dict[Var, list[Expression]]:
-    """For each unannotated local of ``func``: the values assigned to it in its body."""
+def _local_values(func: FuncItem, statements: list[Node] | None) -> dict[Var, list[Expression]]:
+    """For each unannotated local of ``func``: the values assigned to it in its body
+    (its assignments and ``with`` statements, in source order, when known)."""
     values: dict[Var, list[Expression]] = {}
-    for node in own_statements(func.body.body):
-        if isinstance(node, AssignmentStmt):
+    nodes = statements if statements is not None else own_statements(func.body.body)
+    for node in nodes:
+        if isinstance(node, ASSIGNMENT_STMT):
             for lvalue in node.lvalues:
                 _note(values, lvalue, node.rvalue)
-        elif isinstance(node, WithStmt) and not node.is_async:
+        elif isinstance(node, WITH_STMT) and not node.is_async:
             for expr, target in zip(node.expr, node.target):
                 if target is not None:
                     _note(values, target, CallExpr(MemberExpr(expr, "__enter__"), [], [], []))

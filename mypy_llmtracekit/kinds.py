@@ -7,6 +7,10 @@ instructions, more than the test itself, and the walks, summaries and rules
 make hundreds of thousands of such tests per run. A ``Final`` is kept in a C
 variable instead: ``isinstance(node, NAME_EXPR)`` reads it directly.
 
+:func:`proper` is mypy's ``get_proper_type`` without the call into mypy (a
+lookup and a call through the Python API) for a type that is proper already,
+which most are.
+
 Annotations keep mypy's own names (``def f(node: NameExpr)``); only the tests
 in code that runs for every node or call use these. ``isinstance`` with them
 narrows as with the class itself.
@@ -14,7 +18,7 @@ narrows as with the class itself.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, cast, overload
 
 from mypy.nodes import (
     AssignmentExpr,
@@ -74,16 +78,20 @@ from mypy.types import (
     LiteralType,
     NoneType,
     Overloaded,
+    ProperType,
     RawExpressionType,
     TupleType,
+    Type,
     TypeAliasType,
     TypedDictType,
+    TypeGuardedType,
     TypeList,
     TypeType,
     TypeVarType,
     UnboundType,
     UnionType,
     UnpackType,
+    get_proper_type,
 )
 
 # Nodes.
@@ -157,3 +165,27 @@ TYPE_VAR_TYPE: Final[type[TypeVarType]] = TypeVarType
 UNBOUND_TYPE: Final[type[UnboundType]] = UnboundType
 UNION_TYPE: Final[type[UnionType]] = UnionType
 UNPACK_TYPE: Final[type[UnpackType]] = UnpackType
+# Groups tested together.
+NONE_OR_ANY: Final[tuple[type[NoneType], type[AnyType]]] = (NoneType, AnyType)
+FUNC_BASE_OR_VAR: Final[tuple[type[FuncBase], type[Var]]] = (FuncBase, Var)
+
+# The types ``get_proper_type`` changes; any other is its own proper type.
+_NOT_PROPER: Final[tuple[type[TypeAliasType], type[TypeGuardedType]]] = (
+    TypeAliasType,
+    TypeGuardedType,
+)
+
+
+@overload
+def proper(typ: None) -> None: ...
+
+
+@overload
+def proper(typ: Type) -> ProperType: ...
+
+
+def proper(typ: Type | None) -> ProperType | None:
+    """``mypy.types.get_proper_type``, called only for a type alias (or a guard)."""
+    if isinstance(typ, _NOT_PROPER):
+        return get_proper_type(typ)
+    return cast("ProperType | None", typ)

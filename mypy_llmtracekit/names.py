@@ -12,7 +12,6 @@ from mypy.nodes import (
     TypeApplication,
     TypeInfo,
 )
-from mypy.types import get_proper_type
 
 from mypy_llmtracekit.compat import LookupStamp, lookup_stamp, lookup_unchanged
 from mypy_llmtracekit.kinds import (
@@ -23,6 +22,7 @@ from mypy_llmtracekit.kinds import (
     REF_EXPR,
     TYPE_ALIAS,
     TYPE_INFO,
+    proper,
 )
 
 CALLABLE_NAMES = frozenset(
@@ -98,7 +98,7 @@ def class_called(callee: Expression) -> TypeInfo | None:
     if isinstance(node, TYPE_INFO):
         return node
     if isinstance(node, TYPE_ALIAS):
-        target = get_proper_type(node.target)
+        target = proper(node.target)
         if isinstance(target, INSTANCE):
             return target.type
     return None

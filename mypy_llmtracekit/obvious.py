@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from mypy.nodes import (
     Expression,
 )
-from mypy.types import Type, get_proper_type
+from mypy.types import Type
 
 from mypy_llmtracekit.any_origin import first_any
 from mypy_llmtracekit.kinds import (
@@ -44,6 +44,7 @@ from mypy_llmtracekit.kinds import (
     STR_EXPR,
     TUPLE_EXPR,
     UNARY_EXPR,
+    proper,
 )
 from mypy_llmtracekit.names import class_called
 
@@ -120,7 +121,7 @@ def is_function_alias(expr: Expression, inferred: Type | None = None) -> bool:
         return True
     if not isinstance(expr, MEMBER_EXPR) or inferred is None:
         return False
-    p = get_proper_type(inferred)
+    p = proper(inferred)
     if isinstance(p, CALLABLE_TYPE):
         return not p.is_type_obj()
     return isinstance(p, OVERLOADED)

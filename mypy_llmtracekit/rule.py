@@ -30,9 +30,10 @@ from mypy.nodes import (
     WithStmt,
 )
 from mypy.options import Options
-from mypy.types import ProperType, Type, get_proper_type
+from mypy.types import ProperType, Type
 
 from mypy_llmtracekit.compat_errors import Finding, Location
+from mypy_llmtracekit.kinds import proper
 
 if TYPE_CHECKING:
     # Types of ModuleContext's fields only: importing this module (every rule
@@ -155,7 +156,7 @@ class ModuleContext:
         typ = self._type_of(expr)
         if typ is None:
             return None
-        return get_proper_type(typ)
+        return proper(typ)
 
     def report(self, code: ErrorCode, message: str, node: Context) -> None:
         """Record a finding at ``node``'s location."""

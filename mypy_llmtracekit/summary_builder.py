@@ -10,7 +10,8 @@ body, so the summary is the same before and after mypy checks the bodies.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from typing import Final, cast
 
 from mypy.nodes import (
     Block,
@@ -35,10 +36,17 @@ from mypy_llmtracekit.declared import DeclaredTypes
 from mypy_llmtracekit.kinds import (
     BLOCK,
     CALL_EXPR,
+    CLASS_DEF,
     DECORATOR,
+    FOR_STMT,
     FUNC_DEF,
+    IF_STMT,
+    MATCH_STMT,
     MEMBER_EXPR,
     OVERLOADED_FUNC_DEF,
+    TRY_STMT,
+    WHILE_STMT,
+    WITH_STMT,
 )
 from mypy_llmtracekit.summaries import FunctionSummary, ModuleSummary
 from mypy_llmtracekit.summary_calls import ModuleCalls
@@ -55,7 +63,7 @@ def build_summary(
     functions: dict[str, FunctionSummary] = {}
     # Source order, a function before the functions nested in it: the walk of a
     # body finds the definitions in it, which come next.
-    stack = list(_functions(tree.defs))
+    stack = _functions(tree.defs)
     stack.reverse()
     while stack:
         func = stack.pop()
@@ -63,7 +71,7 @@ def build_summary(
         summary = _summarise(calls, func, nested)
         if not summary.is_empty():
             functions[function_key(tree.fullname, func)] = summary
-        inner = list(_functions(nested))
+        inner = _functions(nested)
         inner.reverse()
         stack.extend(inner)
     return ModuleSummary(tree.fullname, functions)
@@ -76,13 +84,15 @@ def _summarise(calls: ModuleCalls, func: FuncDef, nested: list[Node]) -> Functio
     a stub has no summary, so no chain passes through one (the catalogue names the
     blocking ones).
     """
-    types = DeclaredTypes(func)
+    assignments: list[Node] = []
+    own = own_calls(func.body.body, nested, assignments)
+    types = DeclaredTypes(func, assignments)
     blocking: list[str] = []
     called: list[str] = []
     external: list[str] = []
     coroutines: list[str] = []
     sync = not func.is_coroutine
-    for node in own_calls(func.body.body, nested):
+    for node in own:
         facts = calls.facts(node, types)
         api = facts.io
         if api is not None and api not in external:
@@ -122,36 +132,42 @@ def _on_blocking_result(call: CallExpr, types: DeclaredTypes, apis: BlockingApis
     )
 
 
-def _functions(statements: Sequence[Node]) -> Iterator[FuncDef]:
+def _functions(statements: Sequence[Node]) -> list[FuncDef]:
     """Every function defined under ``statements`` outside function bodies (at
     their level, in classes, in compound statements), in source order."""
     # One test of the node's exact class (mypy's statement classes have no subclasses).
-    stack: list[Node] = list(reversed(statements))
+    found: list[FuncDef] = []
+    stack: list[Node] = list(statements)
+    stack.reverse()
     while stack:
         node = stack.pop()
         kind = type(node)
-        if kind is FuncDef:
-            assert isinstance(node, FUNC_DEF)
-            yield node
-        elif kind is Decorator:
-            assert isinstance(node, DECORATOR)
-            stack.append(node.func)
-        elif kind is OverloadedFuncDef:
-            assert isinstance(node, OVERLOADED_FUNC_DEF)
-            if node.impl is not None:
-                stack.append(node.impl)
-        elif kind is ClassDef:
-            assert isinstance(node, ClassDef)
-            stack.extend(reversed(node.defs.body))
-        elif kind is Block:
-            assert isinstance(node, BLOCK)
-            stack.extend(reversed(node.body))
+        if kind is FUNC_DEF:
+            found.append(cast(FuncDef, node))
+        elif kind is DECORATOR:
+            stack.append(cast(Decorator, node).func)
+        elif kind is OVERLOADED_FUNC_DEF:
+            impl = cast(OverloadedFuncDef, node).impl
+            if impl is not None:
+                stack.append(impl)
+        elif kind is CLASS_DEF:
+            _push_reversed(cast(ClassDef, node).defs.body, stack)
+        elif kind is BLOCK:
+            _push_reversed(cast(Block, node).body, stack)
         elif kind in _COMPOUND:
-            stack.extend(reversed(_statement_blocks(node)))
+            _push_reversed(_statement_blocks(node), stack)
+    return found
+
+
+def _push_reversed(nodes: Sequence[Node], stack: list[Node]) -> None:
+    index = len(nodes)
+    while index:
+        index -= 1
+        stack.append(nodes[index])
 
 
 # The statements that hold blocks (the others hold no function definition).
-_COMPOUND: frozenset[type[Node]] = frozenset(
+_COMPOUND: Final[frozenset[type[Node]]] = frozenset(
     (WhileStmt, ForStmt, IfStmt, TryStmt, WithStmt, MatchStmt)
 )
 
@@ -160,16 +176,16 @@ def _statement_blocks(node: Node) -> list[Block]:
     """The blocks of a compound statement (if/while/for/with/try/match): its
     reachable bodies, then ``else`` and ``finally``, then every handler and case."""
     found: list[Block] = []
-    if isinstance(node, IfStmt):
+    if isinstance(node, IF_STMT):
         found += [b for b in node.body if not b.is_unreachable]
-    elif isinstance(node, (WhileStmt, ForStmt, TryStmt, WithStmt)):
+    elif isinstance(node, (WHILE_STMT, FOR_STMT, TRY_STMT, WITH_STMT)):
         _add_reachable(found, node.body)
-    if isinstance(node, (WhileStmt, ForStmt, IfStmt, TryStmt)):
+    if isinstance(node, (WHILE_STMT, FOR_STMT, IF_STMT, TRY_STMT)):
         _add_reachable(found, node.else_body)
-    if isinstance(node, TryStmt):
+    if isinstance(node, TRY_STMT):
         _add_reachable(found, node.finally_body)
         found += node.handlers
-    elif isinstance(node, MatchStmt):
+    elif isinstance(node, MATCH_STMT):
         found += node.bodies
     return found
 

@@ -36,6 +36,7 @@ from mypy.nodes import (
 
 from mypy_llmtracekit import compat
 from mypy_llmtracekit.kinds import (
+    ASSIGNMENT_STMT,
     BLOCK,
     CALL_EXPR,
     DICTIONARY_COMPREHENSION,
@@ -44,6 +45,7 @@ from mypy_llmtracekit.kinds import (
     NAME_EXPR,
     STR_EXPR,
     SUPER_EXPR,
+    WITH_STMT,
 )
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind
 
@@ -145,12 +147,17 @@ def own_statements(roots: Iterable[Node]) -> Iterator[Node]:
     return _own(roots, _OWN_STATEMENTS, _STATEMENT_ATTRIBUTES)
 
 
-def own_calls(roots: Iterable[Node], nested: list[Node] | None = None) -> list[CallExpr]:
+def own_calls(
+    roots: Iterable[Node],
+    nested: list[Node] | None = None,
+    assignments: list[Node] | None = None,
+) -> list[CallExpr]:
     """The calls among :func:`own_nodes`, in the same order.
 
     With ``nested``, the scopes not entered (definitions, classes, lambdas) are
-    appended to it, in source order, as the walk passes them. Expressions are
-    handed whole to :func:`calls_in` where it can tell their calls.
+    appended to it, in source order, as the walk passes them; with
+    ``assignments``, the assignment and ``with`` statements, in source order.
+    Expressions are handed whole to :func:`calls_in` where it can tell their calls.
     """
     found: list[CallExpr] = []
     plans = _OWN_NODES
@@ -175,6 +182,8 @@ def own_calls(roots: Iterable[Node], nested: list[Node] | None = None) -> list[C
             continue
         if kind is CALL_EXPR:
             found.append(cast(CallExpr, node))
+        elif assignments is not None and (kind is ASSIGNMENT_STMT or kind is WITH_STMT):
+            assignments.append(node)
         _push_children(node, plan, stack)
     return found
 

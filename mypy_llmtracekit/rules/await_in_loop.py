@@ -98,7 +98,6 @@ from mypy.nodes import (
     Statement,
     TypeInfo,
 )
-from mypy.types import get_proper_type
 
 from mypy_llmtracekit.kinds import (
     AWAIT_EXPR,
@@ -114,6 +113,7 @@ from mypy_llmtracekit.kinds import (
     VAR,
     WHILE_STMT,
     WITH_STMT,
+    proper,
 )
 from mypy_llmtracekit.loops import (
     carried,
@@ -309,7 +309,7 @@ def _holds(ctx: ModuleContext, expr: Expression, db: frozenset[str]) -> bool:
                 node = symbol.node
                 if not isinstance(node, VAR) or node.type is None:
                     continue
-                typ = get_proper_type(node.type)
+                typ = proper(node.type)
                 if isinstance(typ, INSTANCE) and connection_like(typ.type, db):
                     return True
     return False

@@ -79,7 +79,6 @@ from mypy.nodes import (
 )
 from mypy.types import (
     ProperType,
-    get_proper_type,
 )
 from mypy.typevars import fill_typevars_with_any
 
@@ -111,6 +110,7 @@ from mypy_llmtracekit.kinds import (
     TYPE_VAR_TYPE,
     UNION_TYPE,
     VAR,
+    proper,
 )
 from mypy_llmtracekit.names import class_called
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
@@ -130,13 +130,13 @@ def receiver_classes(typ: ProperType | None) -> list[TypeInfo]:
     if isinstance(typ, INSTANCE):
         return [typ.type]
     if isinstance(typ, UNION_TYPE):
-        return [info for item in typ.items for info in receiver_classes(get_proper_type(item))]
+        return [info for item in typ.items for info in receiver_classes(proper(item))]
     if isinstance(typ, TYPE_VAR_TYPE):
         if typ.values:
-            return [info for v in typ.values for info in receiver_classes(get_proper_type(v))]
-        return receiver_classes(get_proper_type(typ.upper_bound))
+            return [info for v in typ.values for info in receiver_classes(proper(v))]
+        return receiver_classes(proper(typ.upper_bound))
     if isinstance(typ, TYPE_TYPE):
-        return receiver_classes(get_proper_type(typ.item))
+        return receiver_classes(proper(typ.item))
     if isinstance(typ, (CALLABLE_TYPE, OVERLOADED)) and typ.is_type_obj():
         return [typ.type_object()]
     if isinstance(typ, LITERAL_TYPE):
@@ -157,12 +157,12 @@ def expression_type(ctx: ModuleContext, expr: Expression) -> ProperType | None:
     if typ is not None:
         return typ
     if isinstance(expr, REF_EXPR) and isinstance(expr.node, VAR) and expr.node.type is not None:
-        return get_proper_type(expr.node.type)
+        return proper(expr.node.type)
     if isinstance(expr, MEMBER_EXPR):
         for info in receiver_classes(expression_type(ctx, expr.expr)):
             symbol = info.get(expr.name)
             if symbol is not None and isinstance(symbol.node, VAR) and symbol.node.type:
-                return get_proper_type(symbol.node.type)
+                return proper(symbol.node.type)
         return None
     if isinstance(expr, CALL_EXPR):
         callee = expr.callee
@@ -173,9 +173,9 @@ def expression_type(ctx: ModuleContext, expr: Expression) -> ProperType | None:
         declared = node.type if isinstance(node, FUNC_DEF) else None
         if declared is None:
             declared = expression_type(ctx, callee)
-        declared = get_proper_type(declared)
+        declared = proper(declared)
         if isinstance(declared, CALLABLE_TYPE):
-            return get_proper_type(declared.ret_type)
+            return proper(declared.ret_type)
     return None
 
 
@@ -223,12 +223,12 @@ def _is_path(ctx: ModuleContext, expr: Expression | None) -> bool:
     typ = expression_type(ctx, expr)
     items = typ.items if isinstance(typ, UNION_TYPE) else [typ]
     for item in items:
-        proper = get_proper_type(item)
-        if isinstance(proper, LITERAL_TYPE):
-            proper = proper.fallback
-        if isinstance(proper, INSTANCE) and any(
+        resolved_type = proper(item)
+        if isinstance(resolved_type, LITERAL_TYPE):
+            resolved_type = resolved_type.fallback
+        if isinstance(resolved_type, INSTANCE) and any(
             base.fullname in ("builtins.str", "builtins.bytes", "os.PathLike")
-            for base in proper.type.mro
+            for base in resolved_type.type.mro
         ):
             return True
     return False

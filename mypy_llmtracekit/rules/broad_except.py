@@ -35,7 +35,6 @@ from mypy.errorcodes import ErrorCode
 from mypy.nodes import Block, Expression, TryStmt
 from mypy.types import (
     ProperType,
-    get_proper_type,
 )
 
 from mypy_llmtracekit.kinds import (
@@ -47,6 +46,7 @@ from mypy_llmtracekit.kinds import (
     TYPE_INFO,
     TYPE_TYPE,
     UNION_TYPE,
+    proper,
 )
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.walker import own_nodes
@@ -70,15 +70,11 @@ def caught_classes(typ: ProperType | None, depth: int = 0) -> list[str]:
     if isinstance(typ, TYPE_TYPE) and isinstance(typ.item, INSTANCE):
         return [typ.item.type.fullname]
     if isinstance(typ, TUPLE_TYPE):
-        return [
-            name for item in typ.items for name in caught_classes(get_proper_type(item), depth + 1)
-        ]
+        return [name for item in typ.items for name in caught_classes(proper(item), depth + 1)]
     if isinstance(typ, UNION_TYPE):
-        return [
-            name for item in typ.items for name in caught_classes(get_proper_type(item), depth + 1)
-        ]
+        return [name for item in typ.items for name in caught_classes(proper(item), depth + 1)]
     if isinstance(typ, INSTANCE) and typ.type.fullname == "builtins.tuple" and typ.args:
-        return caught_classes(get_proper_type(typ.args[0]), depth + 1)
+        return caught_classes(proper(typ.args[0]), depth + 1)
     return []
 
 

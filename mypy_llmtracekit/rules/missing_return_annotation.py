@@ -41,7 +41,6 @@ from mypy.types import (
     ProperType,
     Type,
     TypeOfAny,
-    get_proper_type,
 )
 
 from mypy_llmtracekit.kinds import (
@@ -55,6 +54,7 @@ from mypy_llmtracekit.kinds import (
     RETURN_STMT,
     TYPE_INFO,
     YIELD_EXPR,
+    proper,
 )
 from mypy_llmtracekit.obvious import literal_kind
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
@@ -81,7 +81,7 @@ def _declared_none(call: Expression) -> bool:
         return False
     node = call.callee.node
     if isinstance(node, FUNC_DEF) and isinstance(node.type, CALLABLE_TYPE):
-        return isinstance(get_proper_type(node.type.ret_type), NONE_TYPE)
+        return isinstance(proper(node.type.ret_type), NONE_TYPE)
     return False
 
 

@@ -35,13 +35,13 @@ import re
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import AssignmentStmt, TypeAlias, TypeAliasStmt
-from mypy.types import get_proper_type
 
 from mypy_llmtracekit.kinds import (
     INSTANCE,
     NAME_EXPR,
     REF_EXPR,
     TYPE_ALIAS,
+    proper,
 )
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
 from mypy_llmtracekit.written import scope_tables
@@ -86,7 +86,7 @@ def _class_held_by_a_variable(stmt: AssignmentStmt, name: str, alias: TypeAlias)
         return False
     if name.endswith(("_class", "_cls", "_type", "_factory")):
         return True
-    target = get_proper_type(alias.target)
+    target = proper(alias.target)
     return isinstance(target, INSTANCE) and target.type.name == name
 
 
