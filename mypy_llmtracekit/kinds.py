@@ -169,11 +169,7 @@ UNPACK_TYPE: Final[type[UnpackType]] = UnpackType
 NONE_OR_ANY: Final[tuple[type[NoneType], type[AnyType]]] = (NoneType, AnyType)
 FUNC_BASE_OR_VAR: Final[tuple[type[FuncBase], type[Var]]] = (FuncBase, Var)
 
-# The types ``get_proper_type`` changes; any other is its own proper type.
-_NOT_PROPER: Final[tuple[type[TypeAliasType], type[TypeGuardedType]]] = (
-    TypeAliasType,
-    TypeGuardedType,
-)
+TYPE_GUARDED_TYPE: Final[type[TypeGuardedType]] = TypeGuardedType
 
 
 @overload
@@ -185,7 +181,9 @@ def proper(typ: Type) -> ProperType: ...
 
 
 def proper(typ: Type | None) -> ProperType | None:
-    """``mypy.types.get_proper_type``, called only for a type alias (or a guard)."""
-    if isinstance(typ, _NOT_PROPER):
+    """``mypy.types.get_proper_type``, called only for the types it changes (a type
+    alias, a type guard: classes without subclasses)."""
+    kind = type(typ)
+    if kind is TYPE_ALIAS_TYPE or kind is TYPE_GUARDED_TYPE:
         return get_proper_type(typ)
     return cast("ProperType | None", typ)

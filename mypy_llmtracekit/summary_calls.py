@@ -16,15 +16,17 @@ call's result) are answered as before, call by call.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import cast
 
 from mypy.nodes import (
     FUNC_NO_INFO,
     CallExpr,
-    Decorator,
+    Expression,
     FuncDef,
+    MemberExpr,
     MypyFile,
-    OverloadedFuncDef,
+    NameExpr,
+    RefExpr,
     SymbolNode,
     TypeInfo,
 )
@@ -42,19 +44,17 @@ from mypy_llmtracekit.callees import (
 from mypy_llmtracekit.catalogue import CONSOLE_STREAMS, Blocking, BlockingApis
 from mypy_llmtracekit.catalogue import blocking_api as catalogue_api
 from mypy_llmtracekit.declared import DeclaredTypes
-from mypy_llmtracekit.kinds import MEMBER_EXPR, MODULE_OR_CLASS, NAME_EXPR, REF_EXPR
-from mypy_llmtracekit.transaction_catalogue import TransactionApis, external_io_api
-
-# The nodes a name may refer to whose calls are judged by the node alone (a
-# variable's depends on its type at the call).
-_DEFINITIONS: Final[
-    tuple[type[FuncDef], type[Decorator], type[OverloadedFuncDef], type[TypeInfo]]
-] = (
-    FuncDef,
-    Decorator,
-    OverloadedFuncDef,
-    TypeInfo,
+from mypy_llmtracekit.kinds import (
+    DECORATOR,
+    FUNC_DEF,
+    MEMBER_EXPR,
+    MODULE_OR_CLASS,
+    NAME_EXPR,
+    OVERLOADED_FUNC_DEF,
+    REF_EXPR,
+    TYPE_INFO,
 )
+from mypy_llmtracekit.transaction_catalogue import TransactionApis, external_io_api
 
 
 class CallFacts:
@@ -75,6 +75,8 @@ class CallFacts:
         self.blocking = blocking
         self.function = function
         self.sync_function = sync_function
+        # For a callee remembered by its node: the name's full name.
+        self.fullname = ""
 
 
 class ModuleCalls:
@@ -91,39 +93,69 @@ class ModuleCalls:
         self.apis = apis
         self.io = io
         self.modules = modules
-        self._by_node: dict[tuple[SymbolNode, str], CallFacts] = {}
-        self._by_member: dict[tuple[tuple[TypeInfo, ...], str], CallFacts] = {}
+        # By the node a name refers to (the facts keep the name's full name).
+        self._by_node: dict[SymbolNode | None, CallFacts] = {}
+        # By method name, then by the receiver's class (or tuple of classes).
+        self._by_member: dict[str, dict[object, CallFacts]] = {}
         # A project function's summary key, or None for a function of a stub.
         self._keys: dict[FuncDef, str | None] = {}
 
     def facts(self, call: CallExpr, types: DeclaredTypes) -> CallFacts:
         """What ``call`` runs (its blocking API still subject to :meth:`blocks`)."""
         callee = call.callee
-        if isinstance(callee, NAME_EXPR):
-            node = callee.node
-            if isinstance(node, _DEFINITIONS):
-                key = (node, callee.fullname)
-                found = self._by_node.get(key)
-                if found is None:
-                    found = self._by_node[key] = self._call_by_call(call, types)
-                return found
-        elif isinstance(callee, MEMBER_EXPR) and callee.node is None:
-            receiver = callee.expr
-            if not (isinstance(receiver, REF_EXPR) and isinstance(receiver.node, MODULE_OR_CLASS)):
-                infos = receiver_infos(types.type_of(receiver))
-                member = (tuple(infos), callee.name)
-                found = self._by_member.get(member)
-                if found is None:
-                    found = self._by_member[member] = self._method(infos, callee.name)
-                if (
-                    found.blocking is not None
-                    and isinstance(receiver, REF_EXPR)
-                    and receiver.fullname in CONSOLE_STREAMS
-                ):
-                    # sys.stdout.write(...): what print() does.
-                    return CallFacts(found.io, None, found.function, found.sync_function)
-                return found
+        kind = type(callee)
+        if kind is NAME_EXPR:
+            node = cast(NameExpr, callee).node
+            node_kind = type(node)
+            if (
+                node_kind is FUNC_DEF
+                or node_kind is TYPE_INFO
+                or node_kind is OVERLOADED_FUNC_DEF
+                or node_kind is DECORATOR
+            ):
+                return self._of_definition(call, cast(RefExpr, callee), types)
+        elif kind is MEMBER_EXPR:
+            member = cast(MemberExpr, callee)
+            receiver = member.expr
+            if member.node is None and not (
+                isinstance(receiver, REF_EXPR) and isinstance(receiver.node, MODULE_OR_CLASS)
+            ):
+                return self._of_method(member, receiver, types)
         return self._call_by_call(call, types)
+
+    def _of_definition(self, call: CallExpr, callee: RefExpr, types: DeclaredTypes) -> CallFacts:
+        """A call of a name that refers to a function or a class (decided by the node
+        and the name's full name)."""
+        node = callee.node
+        fullname = callee.fullname
+        found = self._by_node.get(node)
+        if found is None or found.fullname != fullname:
+            found = self._call_by_call(call, types)
+            found.fullname = fullname
+            self._by_node[node] = found
+        return found
+
+    def _of_method(
+        self, member: MemberExpr, receiver: Expression, types: DeclaredTypes
+    ) -> CallFacts:
+        """``receiver.name(...)`` (decided by the receiver's classes and the name)."""
+        infos = receiver_infos(types.type_of(receiver))
+        name = member.name
+        by_classes = self._by_member.get(name)
+        if by_classes is None:
+            by_classes = self._by_member[name] = {}
+        key: object = infos[0] if len(infos) == 1 else tuple(infos)
+        found = by_classes.get(key)
+        if found is None:
+            found = by_classes[key] = self._method(infos, name)
+        if (
+            found.blocking is not None
+            and isinstance(receiver, REF_EXPR)
+            and receiver.fullname in CONSOLE_STREAMS
+        ):
+            # sys.stdout.write(...): what print() does.
+            return CallFacts(found.io, None, found.function, found.sync_function)
+        return found
 
     def blocks(self, call: CallExpr, facts: CallFacts, types: DeclaredTypes) -> Blocking | None:
         """The blocking API ``call`` runs, its condition on the arguments applied."""
