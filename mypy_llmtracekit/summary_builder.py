@@ -51,7 +51,7 @@ from mypy_llmtracekit.kinds import (
 from mypy_llmtracekit.summaries import FunctionSummary, ModuleSummary
 from mypy_llmtracekit.summary_calls import ModuleCalls
 from mypy_llmtracekit.transaction_catalogue import TransactionApis
-from mypy_llmtracekit.walker import own_calls
+from mypy_llmtracekit.walker import body_calls, own_calls
 
 
 def build_summary(
@@ -85,7 +85,10 @@ def _summarise(calls: ModuleCalls, func: FuncDef, nested: list[Node]) -> Functio
     blocking ones).
     """
     assignments: list[Node] = []
-    own = own_calls(func.body.body, nested, assignments)
+    own = body_calls(func.body, assignments)
+    if own is None:
+        assignments = []
+        own = own_calls(func.body.body, nested, assignments)
     types = DeclaredTypes(func, assignments)
     blocking: list[str] = []
     called: list[str] = []

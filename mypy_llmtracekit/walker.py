@@ -21,16 +21,22 @@ from mypy.nodes import (
     DictionaryComprehension,
     Expression,
     ExpressionStmt,
+    ForStmt,
     FuncDef,
     FuncItem,
     GeneratorExpr,
+    IfStmt,
     LambdaExpr,
+    MemberExpr,
     Node,
+    OperatorAssignmentStmt,
     OverloadedFuncDef,
+    Statement,
     SuperExpr,
     TryStmt,
     TupleExpr,
     TypeAliasStmt,
+    WhileStmt,
     WithStmt,
 )
 
@@ -40,11 +46,17 @@ from mypy_llmtracekit.kinds import (
     BLOCK,
     CALL_EXPR,
     DICTIONARY_COMPREHENSION,
+    FOR_STMT,
     GENERATOR_EXPR,
+    IF_STMT,
     MEMBER_EXPR,
     NAME_EXPR,
+    OPERATOR_ASSIGNMENT_STMT,
     STR_EXPR,
     SUPER_EXPR,
+    TRY_STMT,
+    TUPLE_EXPR,
+    WHILE_STMT,
     WITH_STMT,
 )
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind
@@ -188,6 +200,83 @@ def own_calls(
     return found
 
 
+def body_calls(body: Block, assignments: list[Node]) -> list[CallExpr] | None:
+    """:func:`own_calls` of a function's body in one pass of mypy's compiled
+    traverser (``calls_in``), with its assignments and ``with`` statements appended
+    to ``assignments``; None for a body that holds what that traverser visits
+    otherwise than these walks (a nested scope, an unreachable block, a statement
+    whose parts it visits in another order): the caller walks it instead."""
+    if not _plain_statements(body.body, assignments):
+        return None
+    return calls_in(body)
+
+
+def _plain_statements(statements: list[Statement], assignments: list[Node]) -> bool:
+    """Whether mypy's traverser visits the calls of ``statements`` in the walks'
+    order (collecting their assignments and ``with`` statements meanwhile)."""
+    stack: list[Node] = list(statements)
+    stack.reverse()
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ASSIGNMENT_STMT:
+            assignments.append(node)
+        elif kind in _SIMPLE_STATEMENTS:
+            continue
+        elif kind is IF_STMT:
+            stmt = cast(IfStmt, node)
+            if not _push_blocks(stmt.body, stmt.else_body, stack):
+                return False
+        elif kind is FOR_STMT or kind is WHILE_STMT:
+            loop = cast(ForStmt | WhileStmt, node)
+            if not _push_blocks([loop.body], loop.else_body, stack):
+                return False
+        elif kind is WITH_STMT:
+            with_stmt = cast(WithStmt, node)
+            # It visits each item's target after its expression, the walks after
+            # every expression: alike while no target holds a call.
+            if not all(_plain_target(t) for t in with_stmt.target if t is not None):
+                return False
+            assignments.append(node)
+            if not _push_blocks([with_stmt.body], None, stack):
+                return False
+        elif kind is TRY_STMT:
+            try_stmt = cast(TryStmt, node)
+            # It visits each handler after its type, the walks after every type.
+            if not all(_plain_type(t) for t in try_stmt.types if t is not None):
+                return False
+            blocks = [try_stmt.body, *try_stmt.handlers]
+            if try_stmt.else_body is not None:
+                blocks.append(try_stmt.else_body)
+            if not _push_blocks(blocks, try_stmt.finally_body, stack):
+                return False
+        elif kind is OPERATOR_ASSIGNMENT_STMT:
+            # It visits the value before the target, the walks after.
+            if not _plain_target(cast(OperatorAssignmentStmt, node).lvalue):
+                return False
+        else:
+            # A nested definition or class, a match, a type alias, ...
+            return False
+    return True
+
+
+def _push_blocks(blocks: list[Block], last: Block | None, stack: list[Node]) -> bool:
+    """Push the statements of ``blocks`` then ``last`` on ``stack`` (first comes off
+    first); False if one is unreachable (the walks skip it, mypy's traverser not)."""
+    if last is not None:
+        if last.is_unreachable:
+            return False
+        _push_reversed(last.body, stack)
+    index = len(blocks)
+    while index:
+        index -= 1
+        block = blocks[index]
+        if block.is_unreachable:
+            return False
+        _push_reversed(block.body, stack)
+    return True
+
+
 def _own(
     roots: Iterable[Node], plans: _Plans, table: dict[type[Node], _Attributes]
 ) -> Iterator[Node]:
@@ -280,7 +369,7 @@ _PLAIN: Final[frozenset[type[Node]]] = frozenset(
 )
 
 
-def calls_in(expr: Expression) -> list[CallExpr] | None:
+def calls_in(expr: Node) -> list[CallExpr] | None:
     """The calls under ``expr`` (itself included) in the order the walks here
     visit them, found by mypy's compiled traverser (``compat.subexpressions``):
     reading every node's attributes through the Python API cost several times
@@ -312,14 +401,48 @@ def calls_in(expr: Expression) -> list[CallExpr] | None:
 
 
 def _plain_target(target: Expression) -> bool:
-    """A comprehension's target that holds no call: a name or a tuple of names
-    (the walks here do not visit targets, mypy's traverser does)."""
+    """A target that holds no call: a name, an attribute of a name, or a tuple of
+    names (the walks here do not visit a comprehension's targets, mypy's traverser
+    does)."""
     kind = type(target)
     if kind is NAME_EXPR:
         return True
-    if kind is TupleExpr:
+    if kind is MEMBER_EXPR:
+        return type(cast(MemberExpr, target).expr) is NAME_EXPR
+    if kind is TUPLE_EXPR:
         return all(type(item) is NAME_EXPR for item in cast(TupleExpr, target).items)
     return False
+
+
+def _plain_type(expr: Expression) -> bool:
+    """An exception type that holds no call: a name, ``module.Name``, a tuple of them."""
+    kind = type(expr)
+    if kind is NAME_EXPR or kind is MEMBER_EXPR:
+        return _plain_target(expr)
+    if kind is TUPLE_EXPR:
+        return all(_plain_type(item) for item in cast(TupleExpr, expr).items)
+    return False
+
+
+# Statements without blocks whose parts mypy's traverser visits in the walks' order
+# (assignments aside, which are collected).
+_SIMPLE_STATEMENTS: Final[frozenset[type[Node]]] = frozenset(
+    (
+        nodes.ExpressionStmt,
+        nodes.ReturnStmt,
+        nodes.AssertStmt,
+        nodes.DelStmt,
+        nodes.RaiseStmt,
+        nodes.PassStmt,
+        nodes.BreakStmt,
+        nodes.ContinueStmt,
+        nodes.GlobalDecl,
+        nodes.NonlocalDecl,
+        nodes.Import,
+        nodes.ImportFrom,
+        nodes.ImportAll,
+    )
+)
 
 
 # A plan no class has: what ``_own``'s tables give for a class not seen yet.
