@@ -233,8 +233,10 @@ def member_type(
             continue
         node = symbol.node
         declared = _declared_type(node)
-        if declared is None:
-            return node, None
+        if declared is None or not base.type_vars:
+            # A class without type variables maps to itself without arguments, and
+            # expanding by that changes nothing (the calls into mypy cost ~10k).
+            return node, declared
         mapped = map_instance_to_supertype(instance, base)
         return node, expand_type_by_instance(declared, mapped)
     return None, None
