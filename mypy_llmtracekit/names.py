@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from typing import Final
 
 from mypy.nodes import (
     Expression,
@@ -25,10 +26,12 @@ from mypy_llmtracekit.kinds import (
     proper,
 )
 
-CALLABLE_NAMES = frozenset(
+CALLABLE_NAMES: Final[frozenset[str]] = frozenset(
     {"typing.Callable", "typing_extensions.Callable", "collections.abc.Callable"}
 )
-CONCATENATE_NAMES = frozenset({"typing.Concatenate", "typing_extensions.Concatenate"})
+CONCATENATE_NAMES: Final[frozenset[str]] = frozenset(
+    {"typing.Concatenate", "typing_extensions.Concatenate"}
+)
 
 
 def resolve_dotted(

@@ -24,7 +24,6 @@ from mypy.nodes import (
     FuncDef,
     FuncItem,
     MypyFile,
-    SymbolTable,
     TryStmt,
     TypeAliasStmt,
     WithStmt,
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
     from mypy_llmtracekit.config import Settings
     from mypy_llmtracekit.summaries import ModuleSummary
     from mypy_llmtracekit.transaction_catalogue import TransactionApis
+    from mypy_llmtracekit.written import WrittenNames
 
 CATEGORY = "mypy-llmtracekit"
 
@@ -144,12 +144,9 @@ class ModuleContext:
         # The ids of the calls it judged (a nested transaction's are judged as the
         # outer one's).
         self.transaction_calls: set[int] = set()
-        # Rules about how types are spelled (``written.py``): the symbol tables of
-        # each class scope (None: the module's), and what each name written under
-        # them resolves to, by the innermost table's id (the same names, ``str``
-        # or ``Optional``, recur throughout a module).
-        self.scope_tables: dict[ClassDef | None, list[SymbolTable]] = {}
-        self.written_names: dict[int, dict[str, str | None]] = {}
+        # Rules about how types are spelled (``written.py``): where names written
+        # in each class scope (None: the module's) are looked up, and to what.
+        self.written_names: dict[ClassDef | None, WrittenNames] = {}
 
     def type_of(self, expr: Expression) -> ProperType | None:
         """Return the type mypy inferred for ``expr`` (None if mypy did not check it)."""

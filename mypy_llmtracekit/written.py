@@ -27,33 +27,39 @@ from mypy_llmtracekit.names import fullname_of, resolve_dotted
 from mypy_llmtracekit.rule import ModuleContext, Scope
 
 
-def scope_tables(ctx: ModuleContext, scope: Scope) -> list[SymbolTable]:
-    """The symbol tables a name written in ``scope`` is looked up in, innermost first
-    (made once per class scope of a module)."""
-    cls = scope.cls
-    tables = ctx.scope_tables.get(cls)
-    if tables is None:
-        tables = [ctx.tree.names] if cls is None else [cls.info.names, ctx.tree.names]
-        ctx.scope_tables[cls] = tables
-    return tables
+class WrittenNames:
+    """The symbol tables a name written in one scope is looked up in, innermost first
+    (a class's, then the module's), and what the names written there resolve to.
 
-
-def resolved(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable]) -> str | None:
-    """The full name a written type name refers to (``Fn`` -> ``typing.Callable``).
-
-    Remembered per module pass and innermost table (a class's, or the module's):
-    the symbol tables do not change after mypy's semantic analysis, and a module
-    writes the same names again and again.
+    One per class scope and module pass: the symbol tables do not change after
+    mypy's semantic analysis, and a module writes the same names again and again
+    (``str``, ``Optional``, ``Callable``).
     """
-    innermost = id(tables[0])
-    answers = ctx.written_names.get(innermost)
-    if answers is None:
-        answers = ctx.written_names[innermost] = {}
+
+    def __init__(self, tables: list[SymbolTable]) -> None:
+        self.tables = tables
+        # Name -> full name, "" for a name that resolves to nothing with one.
+        self.fullnames: dict[str, str] = {}
+
+
+def scope_tables(ctx: ModuleContext, scope: Scope) -> WrittenNames:
+    """Where a name written in ``scope`` is looked up (made once per class scope)."""
+    cls = scope.cls
+    names = ctx.written_names.get(cls)
+    if names is None:
+        tables = [ctx.tree.names] if cls is None else [cls.info.names, ctx.tree.names]
+        names = ctx.written_names[cls] = WrittenNames(tables)
+    return names
+
+
+def resolved(t: UnboundType, ctx: ModuleContext, names: WrittenNames) -> str | None:
+    """The full name a written type name refers to (``Fn`` -> ``typing.Callable``)."""
     name = t.name
-    if name in answers:
-        return answers[name]
-    answer = answers[name] = fullname_of(resolve_dotted(name, tables, ctx.modules))
-    return answer
+    fullname = names.fullnames.get(name)
+    if fullname is None:
+        found = fullname_of(resolve_dotted(name, names.tables, ctx.modules))
+        fullname = names.fullnames[name] = found or ""
+    return fullname or None
 
 
 def all_written(t: Type | None) -> list[Type]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mypy.errorcodes import ErrorCode
-from mypy.nodes import AssignmentStmt, FuncItem, SymbolTable
+from mypy.nodes import AssignmentStmt, FuncItem
 from mypy.types import Type, UnboundType
 
 from mypy_llmtracekit.kinds import (
@@ -33,7 +33,7 @@ from mypy_llmtracekit.kinds import (
 )
 from mypy_llmtracekit.names import CALLABLE_NAMES
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
-from mypy_llmtracekit.written import all_written, resolved, scope_tables, spell
+from mypy_llmtracekit.written import WrittenNames, all_written, resolved, scope_tables, spell
 
 CODE: ErrorCode = error_code(
     "ltk-callable-any", "Explicit Any among a Callable's parameter types", default_enabled=False
@@ -41,20 +41,15 @@ CODE: ErrorCode = error_code(
 ANY_NAMES = frozenset({"typing.Any", "typing_extensions.Any"})
 
 
-def _any_params(
-    t: Type | None, ctx: ModuleContext, tables: list[SymbolTable]
-) -> Iterator[UnboundType]:
+def _any_params(t: Type | None, ctx: ModuleContext, names: WrittenNames) -> Iterator[UnboundType]:
     for written in all_written(t):
         if not isinstance(written, UNBOUND_TYPE) or not written.args:
             continue
         params = written.args[0]
-        if (
-            not isinstance(params, TYPE_LIST)
-            or resolved(written, ctx, tables) not in CALLABLE_NAMES
-        ):
+        if not isinstance(params, TYPE_LIST) or resolved(written, ctx, names) not in CALLABLE_NAMES:
             continue
         if any(
-            isinstance(p, UNBOUND_TYPE) and resolved(p, ctx, tables) in ANY_NAMES
+            isinstance(p, UNBOUND_TYPE) and resolved(p, ctx, names) in ANY_NAMES
             for p in params.items
         ):
             yield written

@@ -38,7 +38,6 @@ from mypy.nodes import (
     CallExpr,
     Expression,
     FuncItem,
-    SymbolTable,
     TypeAliasStmt,
     TypeVarLikeExpr,
 )
@@ -70,7 +69,7 @@ from mypy_llmtracekit.kinds import (
 )
 from mypy_llmtracekit.names import CALLABLE_NAMES, CONCATENATE_NAMES
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
-from mypy_llmtracekit.written import all_written, resolved, scope_tables, spell
+from mypy_llmtracekit.written import WrittenNames, all_written, resolved, scope_tables, spell
 
 CODE: ErrorCode = error_code(
     "ltk-callable-ellipsis", "Callable[..., R] or bare Callable hides a signature"
@@ -119,9 +118,9 @@ def _bound_message(name: str) -> str:
 # --- written annotations (unanalysed types keep their positions) -------------
 
 
-def _hides_params(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable]) -> bool:
+def _hides_params(t: UnboundType, ctx: ModuleContext, names: WrittenNames) -> bool:
     """Whether ``t`` is a callable type that hides its parameters."""
-    if resolved(t, ctx, tables) not in CALLABLE_NAMES:
+    if resolved(t, ctx, names) not in CALLABLE_NAMES:
         return False
     if not t.args or isinstance(t.args[0], ELLIPSIS_TYPE):
         return True
@@ -130,7 +129,7 @@ def _hides_params(t: UnboundType, ctx: ModuleContext, tables: list[SymbolTable])
         isinstance(first, UNBOUND_TYPE)
         and bool(first.args)
         and isinstance(first.args[-1], ELLIPSIS_TYPE)
-        and resolved(first, ctx, tables) in CONCATENATE_NAMES
+        and resolved(first, ctx, names) in CONCATENATE_NAMES
     )
 
 
@@ -142,12 +141,12 @@ def _hidden_message(t: UnboundType, where: str) -> str:
     return _ellipsis_message(spell(t), where, ret)
 
 
-def _written(t: Type | None, ctx: ModuleContext, tables: list[SymbolTable]) -> list[UnboundType]:
+def _written(t: Type | None, ctx: ModuleContext, names: WrittenNames) -> list[UnboundType]:
     """Every hidden-parameter callable written inside ``t``."""
     return [
         written
         for written in all_written(t)
-        if isinstance(written, UNBOUND_TYPE) and _hides_params(written, ctx, tables)
+        if isinstance(written, UNBOUND_TYPE) and _hides_params(written, ctx, names)
     ]
 
 
@@ -171,13 +170,13 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
     signature = func.unanalyzed_type
     if not isinstance(signature, CALLABLE_TYPE):
         return
-    tables = scope_tables(ctx, scope)
+    names = scope_tables(ctx, scope)
     # The messages' wording is built only for an annotation with a finding.
     for arg_type, name in zip(signature.arg_types, signature.arg_names):
-        found = _written(arg_type, ctx, tables)
+        found = _written(arg_type, ctx, names)
         if found:
             _report_written(ctx, found, f'parameter "{name}" of "{func.name}"')
-    found = _written(signature.ret_type, ctx, tables)
+    found = _written(signature.ret_type, ctx, names)
     if found:
         _report_written(ctx, found, f'return type of "{func.name}"')
 
@@ -218,15 +217,15 @@ def _typevar_hides(expr: TypeVarLikeExpr) -> bool:
 
 
 def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
-    tables = scope_tables(ctx, scope)
+    names = scope_tables(ctx, scope)
     if stmt.unanalyzed_type is not None:
-        found = _written(stmt.unanalyzed_type, ctx, tables)
+        found = _written(stmt.unanalyzed_type, ctx, names)
         if found:
             _report_written(ctx, found, _annotated(stmt))
     if len(stmt.lvalues) != 1 or not isinstance(stmt.lvalues[0], NAME_EXPR):
         return
     name = stmt.lvalues[0].name
-    symbol = tables[0].get(name)
+    symbol = names.tables[0].get(name)
     node = symbol.node if symbol is not None else None
     if isinstance(node, TYPE_ALIAS) and node.line == stmt.line and _hides(node.target):
         ctx.report(CODE, _alias_message(name, node.target), stmt.rvalue)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mypy.errorcodes import ErrorCode
-from mypy.nodes import AssignmentStmt, FuncItem, SymbolTable
+from mypy.nodes import AssignmentStmt, FuncItem
 from mypy.types import Type, UnboundType
 
 from mypy_llmtracekit.kinds import (
@@ -34,7 +34,7 @@ from mypy_llmtracekit.kinds import (
     UNION_TYPE,
 )
 from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
-from mypy_llmtracekit.written import all_written, resolved, scope_tables, spell
+from mypy_llmtracekit.written import WrittenNames, all_written, resolved, scope_tables, spell
 
 CODE: ErrorCode = error_code(
     "ltk-optional-union",
@@ -49,26 +49,26 @@ def _from_string(t: Type) -> bool:
     return isinstance(t, (UNBOUND_TYPE, UNION_TYPE)) and t.original_str_expr is not None
 
 
-def _pep604(t: UnboundType, name: str, ctx: ModuleContext, tables: list[SymbolTable]) -> str:
+def _pep604(t: UnboundType, name: str, ctx: ModuleContext, names: WrittenNames) -> str:
     """``X | None``; quoted when it was a string or holds one (``Optional["Chat"]``).
 
     A name that exists only under ``if TYPE_CHECKING:`` must stay in a string, and
     ``"Chat" | None`` would raise TypeError at run time. Nested ``Optional``/
     ``Union`` are flattened (``Optional[Union[int, str]]`` -> ``int | str | None``).
     """
-    items = _items(t, name, ctx, tables)
+    items = _items(t, name, ctx, names)
     text = " | ".join(dict.fromkeys(items))
     if _from_string(t) or any(_holds_string(a) for a in t.args):
         return f'"{text}"' if "'" in text else f"'{text}'"
     return text
 
 
-def _items(t: UnboundType, name: str, ctx: ModuleContext, tables: list[SymbolTable]) -> list[str]:
+def _items(t: UnboundType, name: str, ctx: ModuleContext, names: WrittenNames) -> list[str]:
     items: list[str] = []
     for arg in t.args:
-        inner = resolved(arg, ctx, tables) if isinstance(arg, UNBOUND_TYPE) else None
+        inner = resolved(arg, ctx, names) if isinstance(arg, UNBOUND_TYPE) else None
         if isinstance(arg, UNBOUND_TYPE) and arg.args and (inner in OPTIONAL or inner in UNION):
-            items.extend(_items(arg, inner, ctx, tables))
+            items.extend(_items(arg, inner, ctx, names))
         else:
             items.append(spell(arg, forward_refs=False))
     if name in OPTIONAL:
@@ -91,14 +91,14 @@ def _written_text(t: UnboundType) -> str:
 
 
 def _old_unions(
-    t: Type | None, ctx: ModuleContext, tables: list[SymbolTable]
+    t: Type | None, ctx: ModuleContext, names: WrittenNames
 ) -> Iterator[tuple[UnboundType, str]]:
     for written in all_written(t):
         if not isinstance(written, UNBOUND_TYPE) or not written.args:
             continue
-        name = resolved(written, ctx, tables)
+        name = resolved(written, ctx, names)
         if name in OPTIONAL or name in UNION:
-            yield written, _pep604(written, name, ctx, tables)
+            yield written, _pep604(written, name, ctx, names)
 
 
 def _report(ctx: ModuleContext, found: UnboundType, better: str) -> None:

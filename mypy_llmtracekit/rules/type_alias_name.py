@@ -96,7 +96,7 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
     lvalue = stmt.lvalues[0]
     if not isinstance(lvalue, NAME_EXPR) or lvalue.name.startswith("__"):
         return
-    symbol = scope_tables(ctx, scope)[0].get(lvalue.name)
+    symbol = scope_tables(ctx, scope).tables[0].get(lvalue.name)
     node = symbol.node if symbol is not None else None
     if isinstance(node, TYPE_ALIAS) and node.line == stmt.line:
         if _class_held_by_a_variable(stmt, lvalue.name, node):
