@@ -111,6 +111,9 @@ class LlmTracekitPlugin(Plugin):
         self._chains: dict[str, _Chains] = {}
         # report_config_data failures, reported at the module's pass.
         self._failed: dict[str, Exception] = {}
+        # The rules enabled under the last module's options.
+        self._rules_options: Options | None = None
+        self._rules: list[Rule] = []
 
     # --- plugin API -----------------------------------------------------------
 
@@ -242,7 +245,7 @@ class LlmTracekitPlugin(Plugin):
             obvious_calls=self._resolved(self.settings.obvious_calls),
             task_helpers=self._resolved(self.settings.background_task_helper),
             sql_classes=self._resolved((*DEFAULT_SQL_CLASSES, *self.settings.sql_classes)),
-            type_of=(lambda expr: compat.expression_type(chk, expr)) if chk else _untyped,
+            checker=chk,
             summary_of=self._summary_of,
         )
         ModuleWalker(ctx, rules).run()
@@ -253,7 +256,12 @@ class LlmTracekitPlugin(Plugin):
 
         if chk is None:
             return list(RULES)
-        return [rule for rule in RULES if compat.is_code_enabled(chk, rule.code)]
+        # Most modules share one options object (no per-module section applies).
+        options = compat.module_options(chk)
+        if options is not self._rules_options:
+            self._rules = [rule for rule in RULES if compat.is_enabled_in(options, rule.code)]
+            self._rules_options = options
+        return self._rules
 
     def _report_internal(self, file: MypyFile, chk: TypeChecker | None, exc: Exception) -> None:
         if os.environ.get("MYPY_LLMTRACEKIT_TRACEBACK"):
@@ -443,10 +451,6 @@ class LlmTracekitPlugin(Plugin):
             if canonical is not None:
                 found.add(canonical)
         return frozenset(found)
-
-
-def _untyped(expr: object) -> None:
-    return None
 
 
 def _internal_finding(exc: Exception) -> Finding:

@@ -29,12 +29,15 @@ from mypy.nodes import (
     WithStmt,
 )
 from mypy.options import Options
-from mypy.types import ProperType, Type
+from mypy.types import ProperType
 
+from mypy_llmtracekit.compat import expression_type
 from mypy_llmtracekit.compat_errors import Finding, Location
 from mypy_llmtracekit.kinds import proper
 
 if TYPE_CHECKING:
+    from mypy.checker import TypeChecker
+
     # Types of ModuleContext's fields only: importing this module (every rule
     # does, and the plugin at start-up) does not load the catalogue.
     from mypy_llmtracekit.catalogue import BlockingApis
@@ -112,7 +115,8 @@ class ModuleContext:
         obvious_calls: frozenset[str],
         task_helpers: frozenset[str],
         sql_classes: frozenset[str],
-        type_of: Callable[[Expression], Type | None],
+        # The module's type checker (its type map), None if mypy never showed it.
+        checker: TypeChecker | None,
         summary_of: Callable[[str], ModuleSummary | None],
     ) -> None:
         self.tree = tree
@@ -129,7 +133,7 @@ class ModuleContext:
         self.task_helpers = task_helpers
         # Full names of the DB classes whose queries the SQL rules judge, resolved.
         self.sql_classes = sql_classes
-        self._type_of = type_of
+        self.checker = checker
         # Any module's summary (what its sync functions call), by module name.
         self.summary_of = summary_of
         self.findings: list[Finding] = []
@@ -150,7 +154,10 @@ class ModuleContext:
 
     def type_of(self, expr: Expression) -> ProperType | None:
         """Return the type mypy inferred for ``expr`` (None if mypy did not check it)."""
-        typ = self._type_of(expr)
+        checker = self.checker
+        if checker is None:
+            return None
+        typ = expression_type(checker, expr)
         if typ is None:
             return None
         return proper(typ)
