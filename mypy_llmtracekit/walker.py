@@ -8,7 +8,7 @@ table is not entered (never a crash, at worst a missed finding).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final, cast
 
 from mypy import nodes
@@ -59,7 +59,7 @@ from mypy_llmtracekit.kinds import (
     WHILE_STMT,
     WITH_STMT,
 )
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, ScopeKind
 
 # Node class -> the attributes that hold its child nodes: a node or None, or,
 # marked ``*``, a list of them (whose items may be lists or pairs of them).
@@ -469,12 +469,10 @@ def _push_reversed(values: list[Any], stack: list[Node]) -> None:
             stack.append(item)
 
 
-# A handler of any watched node class (the walker calls it only with its class).
-_Handler = Callable[[ModuleContext, Any, Scope], None]
 # What the walker does with a node of one class: a method of its own (scopes: one
-# of the ``_OWN_*`` numbers below), or (``_CHILDREN_ONLY``) the rules' handlers
-# then the children.
-_Plan = tuple[int, tuple[_Handler, ...], _Attributes]
+# of the ``_OWN_*`` numbers below), or (``_CHILDREN_ONLY``) the rules' checks of
+# that node (which ``Checks`` method: one of the ``_ON_*`` numbers) then the children.
+_Plan = tuple[int, int, tuple[Checks, ...], _Attributes]
 _CHILDREN_ONLY: Final = 0
 _OWN_BLOCK: Final = 1
 _OWN_FUNC_DEF: Final = 2
@@ -482,6 +480,13 @@ _OWN_OVERLOADED: Final = 3
 _OWN_DECORATOR: Final = 4
 _OWN_LAMBDA: Final = 5
 _OWN_CLASS_DEF: Final = 6
+_ON_NOTHING: Final = 0
+_ON_ASSIGNMENT: Final = 1
+_ON_CALL: Final = 2
+_ON_TRY: Final = 3
+_ON_EXPRESSION_STMT: Final = 4
+_ON_TYPE_ALIAS: Final = 5
+_ON_WITH: Final = 6
 
 
 class ModuleWalker:
@@ -491,8 +496,9 @@ class ModuleWalker:
         self.ctx = ctx
         self.scope = Scope(ScopeKind.MODULE)
         self.rules = rules
-        self._on_function = tuple(r.on_function for r in rules if r.on_function is not None)
-        self._on_class = tuple(r.on_class for r in rules if r.on_class is not None)
+        self._on_function: tuple[Checks, ...] = _watching(rules, "on_function")
+        self._on_class: tuple[Checks, ...] = _watching(rules, "on_class")
+        self._on_module_end: tuple[Checks, ...] = _watching(rules, "on_module_end")
         # The same rules (most runs have one set) share their plans.
         enabled = tuple(rules)
         plans = _PLANS.get(enabled)
@@ -503,23 +509,19 @@ class ModuleWalker:
     def run(self) -> None:
         """Walk the whole module, then let rules conclude."""
         self._visit_all(self.ctx.tree.defs)
-        for rule in self.rules:
-            if rule.on_module_end is not None:
-                rule.on_module_end(self.ctx)
+        for checks in self._on_module_end:
+            checks.on_module_end(self.ctx)
 
     def _visit(self, node: Node) -> None:
         # The hot loop of the plugin: one dict lookup per node, plain loops, and
         # no call at all for a child without a plan (names, literals, None).
         plans = self._plans
-        own, handlers, attributes = plans[type(node)]
+        own, event, checks, attributes = plans[type(node)]
         if own != _CHILDREN_ONLY:
             self._visit_own(own, node)
             return
-        if handlers:
-            ctx = self.ctx
-            scope = self.scope
-            for handler in handlers:
-                handler(ctx, node, scope)
+        if checks:
+            self._check(event, checks, node)
         for attribute, many in attributes:
             value: Any = getattr(node, attribute, None)
             if many:
@@ -544,6 +546,35 @@ class ModuleWalker:
             if type(item) in plans:
                 self._visit(item)
 
+    def _check(self, event: int, watchers: tuple[Checks, ...], node: Node) -> None:
+        """The rules' checks of a node they watch (native method calls)."""
+        ctx = self.ctx
+        scope = self.scope
+        if event == _ON_CALL:
+            call = cast(CallExpr, node)
+            for checks in watchers:
+                checks.on_call(ctx, call, scope)
+        elif event == _ON_ASSIGNMENT:
+            assignment = cast(AssignmentStmt, node)
+            for checks in watchers:
+                checks.on_assignment(ctx, assignment, scope)
+        elif event == _ON_EXPRESSION_STMT:
+            expression = cast(ExpressionStmt, node)
+            for checks in watchers:
+                checks.on_expression_stmt(ctx, expression, scope)
+        elif event == _ON_TRY:
+            try_stmt = cast(TryStmt, node)
+            for checks in watchers:
+                checks.on_try(ctx, try_stmt, scope)
+        elif event == _ON_WITH:
+            with_stmt = cast(WithStmt, node)
+            for checks in watchers:
+                checks.on_with(ctx, with_stmt, scope)
+        elif event == _ON_TYPE_ALIAS:
+            alias = cast(TypeAliasStmt, node)
+            for checks in watchers:
+                checks.on_type_alias(ctx, alias, scope)
+
     def _visit_own(self, own: int, node: Node) -> None:
         """A node that opens a scope, or a block (a native call each, not a lookup)."""
         if own == _OWN_BLOCK:
@@ -565,8 +596,8 @@ class ModuleWalker:
 
     def _class_def(self, cdef: ClassDef) -> None:
         self._visit_all(cdef.decorators)
-        for on_class in self._on_class:
-            on_class(self.ctx, cdef, self.scope)
+        for checks in self._on_class:
+            checks.on_class(self.ctx, cdef, self.scope)
         outer = self.scope
         self.scope = Scope(ScopeKind.CLASS, outer.function, cdef)
         self._block(cdef.defs)
@@ -582,8 +613,8 @@ class ModuleWalker:
             self._visit_all([ovl.impl])
 
     def _func_def(self, func: FuncDef) -> None:
-        for on_function in self._on_function:
-            on_function(self.ctx, func, self.scope)
+        for checks in self._on_function:
+            checks.on_function(self.ctx, func, self.scope)
         outer = self.scope
         self.scope = Scope(ScopeKind.FUNCTION, func, outer.cls)
         self._block(func.body)
@@ -600,22 +631,27 @@ class ModuleWalker:
 _PLANS: dict[tuple[Rule, ...], dict[type[Node], _Plan]] = {}
 
 
+def _watching(rules: Sequence[Rule], method: str) -> tuple[Checks, ...]:
+    """The checks of the rules that define ``method``, in the rules' order."""
+    return tuple(rule.checks for rule in rules if method in rule.watches)
+
+
 def _plans(rules: tuple[Rule, ...]) -> dict[type[Node], _Plan]:
     """One dispatch per node: node class -> its plan. A class in no table (names,
     literals) has no plan: the walk does not even call ``_visit`` for it."""
-    # Nodes that rules watch: node class -> their handlers, in the rules' order.
-    watched: dict[type[Node], tuple[_Handler, ...]] = {
-        AssignmentStmt: tuple(r.on_assignment for r in rules if r.on_assignment),
-        CallExpr: tuple(r.on_call for r in rules if r.on_call),
-        TryStmt: tuple(r.on_try for r in rules if r.on_try),
-        ExpressionStmt: tuple(r.on_expression_stmt for r in rules if r.on_expression_stmt),
-        TypeAliasStmt: tuple(r.on_type_alias for r in rules if r.on_type_alias),
-        WithStmt: tuple(r.on_with for r in rules if r.on_with),
+    # Nodes that rules watch: node class -> the Checks method and its watchers.
+    watched: dict[type[Node], tuple[int, tuple[Checks, ...]]] = {
+        AssignmentStmt: (_ON_ASSIGNMENT, _watching(rules, "on_assignment")),
+        CallExpr: (_ON_CALL, _watching(rules, "on_call")),
+        TryStmt: (_ON_TRY, _watching(rules, "on_try")),
+        ExpressionStmt: (_ON_EXPRESSION_STMT, _watching(rules, "on_expression_stmt")),
+        TypeAliasStmt: (_ON_TYPE_ALIAS, _watching(rules, "on_type_alias")),
+        WithStmt: (_ON_WITH, _watching(rules, "on_with")),
     }
-    plans: dict[type[Node], _Plan] = {
-        kind: (_CHILDREN_ONLY, watched.get(kind, ()), _NODE_ATTRIBUTES.get(kind, ()))
-        for kind in (*_CHILDREN, *watched)
-    }
+    plans: dict[type[Node], _Plan] = {}
+    for kind in (*_CHILDREN, *watched):
+        event, watchers = watched.get(kind, (_ON_NOTHING, ()))
+        plans[kind] = (_CHILDREN_ONLY, event, watchers, _NODE_ATTRIBUTES.get(kind, ()))
     own: dict[type[Node], int] = {
         Block: _OWN_BLOCK,
         FuncDef: _OWN_FUNC_DEF,
@@ -625,5 +661,5 @@ def _plans(rules: tuple[Rule, ...]) -> dict[type[Node], _Plan]:
         ClassDef: _OWN_CLASS_DEF,
     }
     for kind, number in own.items():
-        plans[kind] = (number, (), ())
+        plans[kind] = (number, _ON_NOTHING, (), ())
     return plans

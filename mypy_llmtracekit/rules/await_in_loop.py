@@ -123,7 +123,7 @@ from mypy_llmtracekit.loops import (
     target_names,
     written_names,
 )
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.rules.blocking_io import receiver_classes
 from mypy_llmtracekit.rules.io_in_transaction import call_target
 from mypy_llmtracekit.source import expression_text
@@ -479,9 +479,14 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
             _check_loop(ctx, loop, kinds, wrappers, sleeps, shared)
 
 
+class _Checks(Checks):
+    def on_function(self, ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
+        _check_function(ctx, func, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="Independent awaits one after another in a for loop; gather overlaps them (opt-in)",
     module=__name__,
-    on_function=_check_function,
+    checks=_Checks(),
 )

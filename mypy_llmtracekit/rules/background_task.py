@@ -40,7 +40,7 @@ from mypy_llmtracekit.kinds import (
     MEMBER_EXPR,
     REF_EXPR,
 )
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.rules.blocking_io import receiver_classes
 
 CODE: ErrorCode = error_code(
@@ -100,10 +100,17 @@ def _check_statement(ctx: ModuleContext, stmt: ExpressionStmt, scope: Scope) -> 
     )
 
 
+class _Checks(Checks):
+    def on_call(self, ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
+        _check_call(ctx, call, scope)
+
+    def on_expression_stmt(self, ctx: ModuleContext, stmt: ExpressionStmt, scope: Scope) -> None:
+        _check_statement(ctx, stmt, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="Task from create_task/ensure_future discarded, or created outside the helper",
     module=__name__,
-    on_call=_check_call,
-    on_expression_stmt=_check_statement,
+    checks=_Checks(),
 )

@@ -113,7 +113,7 @@ from mypy_llmtracekit.kinds import (
     proper,
 )
 from mypy_llmtracekit.names import class_called
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, ScopeKind, error_code
 
 CODE: ErrorCode = error_code("ltk-blocking-io", "Blocking I/O call inside an async function")
 
@@ -335,10 +335,17 @@ def _check_with(ctx: ModuleContext, stmt: WithStmt, scope: Scope) -> None:
         )
 
 
+class _Checks(Checks):
+    def on_call(self, ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
+        _check_call(ctx, call, scope)
+
+    def on_with(self, ctx: ModuleContext, stmt: WithStmt, scope: Scope) -> None:
+        _check_with(ctx, stmt, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="Blocking (synchronous I/O) API called directly in an async def",
     module=__name__,
-    on_call=_check_call,
-    on_with=_check_with,
+    checks=_Checks(),
 )

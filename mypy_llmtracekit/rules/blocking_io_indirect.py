@@ -57,7 +57,7 @@ from mypy_llmtracekit.kinds import (
     MEMBER_EXPR,
     NAME_EXPR,
 )
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.rules.blocking_io import blocking_hit
 from mypy_llmtracekit.summaries import SummaryOf, blocking_chain, module_of
 
@@ -134,10 +134,17 @@ def _finish(ctx: ModuleContext) -> None:
     ctx.chain_modules |= used
 
 
+class _Checks(Checks):
+    def on_call(self, ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
+        _check_call(ctx, call, scope)
+
+    def on_module_end(self, ctx: ModuleContext) -> None:
+        _finish(ctx)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="Async def calls a project sync function that blocks, through any chain of modules",
     module=__name__,
-    on_call=_check_call,
-    on_module_end=_finish,
+    checks=_Checks(),
 )

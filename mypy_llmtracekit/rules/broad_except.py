@@ -48,7 +48,7 @@ from mypy_llmtracekit.kinds import (
     UNION_TYPE,
     proper,
 )
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.walker import own_nodes
 
 CODE: ErrorCode = error_code(
@@ -114,9 +114,14 @@ def _check_try(ctx: ModuleContext, stmt: TryStmt, scope: Scope) -> None:
             ctx.report_at(CODE, message, _bare_except_line(stmt, index))
 
 
+class _Checks(Checks):
+    def on_try(self, ctx: ModuleContext, stmt: TryStmt, scope: Scope) -> None:
+        _check_try(ctx, stmt, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="except Exception/BaseException (resolved through aliases and tuples) that swallows",
     module=__name__,
-    on_try=_check_try,
+    checks=_Checks(),
 )

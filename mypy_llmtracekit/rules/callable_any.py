@@ -32,7 +32,7 @@ from mypy_llmtracekit.kinds import (
     UNBOUND_TYPE,
 )
 from mypy_llmtracekit.names import CALLABLE_NAMES
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.written import WrittenNames, all_written, resolved, scope_tables, spell
 
 CODE: ErrorCode = error_code(
@@ -75,10 +75,17 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
         _report(ctx, found)
 
 
+class _Checks(Checks):
+    def on_assignment(self, ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
+        _check_assignment(ctx, stmt, scope)
+
+    def on_function(self, ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
+        _check_function(ctx, func, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="Explicit Any among a Callable's parameter types (opt-in)",
     module=__name__,
-    on_function=_check_function,
-    on_assignment=_check_assignment,
+    checks=_Checks(),
 )

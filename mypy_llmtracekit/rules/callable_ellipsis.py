@@ -68,7 +68,7 @@ from mypy_llmtracekit.kinds import (
     UNPACK_TYPE,
 )
 from mypy_llmtracekit.names import CALLABLE_NAMES, CONCATENATE_NAMES
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.written import WrittenNames, all_written, resolved, scope_tables, spell
 
 CODE: ErrorCode = error_code(
@@ -268,12 +268,23 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
         ctx.report(CODE, CAST_MESSAGE, call.args[0])
 
 
+class _Checks(Checks):
+    def on_assignment(self, ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
+        _check_assignment(ctx, stmt, scope)
+
+    def on_call(self, ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
+        _check_call(ctx, call, scope)
+
+    def on_function(self, ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
+        _check_function(ctx, func, scope)
+
+    def on_type_alias(self, ctx: ModuleContext, stmt: TypeAliasStmt, scope: Scope) -> None:
+        _check_type_alias(ctx, stmt, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="Callable[..., R] or bare Callable written in checked code; use a ParamSpec",
     module=__name__,
-    on_function=_check_function,
-    on_assignment=_check_assignment,
-    on_type_alias=_check_type_alias,
-    on_call=_check_call,
+    checks=_Checks(),
 )

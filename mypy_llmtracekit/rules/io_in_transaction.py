@@ -105,7 +105,7 @@ from mypy_llmtracekit.kinds import (
     REF_EXPR,
     TYPE_INFO,
 )
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, ScopeKind, error_code
 from mypy_llmtracekit.rules.blocking_io import receiver_classes
 from mypy_llmtracekit.summaries import SummaryOf, function_label, io_chain
 from mypy_llmtracekit.transaction_catalogue import (
@@ -231,10 +231,17 @@ def _finish(ctx: ModuleContext) -> None:
     ctx.chain_modules |= used
 
 
+class _Checks(Checks):
+    def on_with(self, ctx: ModuleContext, stmt: WithStmt, scope: Scope) -> None:
+        _check_with(ctx, stmt, scope)
+
+    def on_module_end(self, ctx: ModuleContext) -> None:
+        _finish(ctx)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="External I/O (HTTP, S3, LLM SDKs, brokers, e-mail) while a DB transaction is open",
     module=__name__,
-    on_with=_check_with,
-    on_module_end=_finish,
+    checks=_Checks(),
 )

@@ -33,7 +33,7 @@ from mypy_llmtracekit.kinds import (
     FUNC_DEF,
 )
 from mypy_llmtracekit.obvious import literal_kind
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, ScopeKind, error_code
 
 CODE: ErrorCode = error_code("ltk-missing-param-annotation", "Parameter without annotation")
 
@@ -82,9 +82,14 @@ def _check_function(ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
         ctx.report(CODE, _message(func, arg), arg)
 
 
+class _Checks(Checks):
+    def on_function(self, ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
+        _check_function(ctx, func, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="Parameter without annotation (a method's first parameter exempt)",
     module=__name__,
-    on_function=_check_function,
+    checks=_Checks(),
 )

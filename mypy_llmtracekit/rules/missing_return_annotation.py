@@ -57,7 +57,7 @@ from mypy_llmtracekit.kinds import (
     proper,
 )
 from mypy_llmtracekit.obvious import literal_kind
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.spelling import Spelled
 from mypy_llmtracekit.suggest import is_checked, namer_of, return_suggestion
 from mypy_llmtracekit.walker import own_nodes, own_statements
@@ -215,9 +215,14 @@ def _check_generator(ctx: ModuleContext, func: FuncDef) -> None:
     ctx.report_definition(CODE, f"{head}; annotate it: -> {text}{add}", func)
 
 
+class _Checks(Checks):
+    def on_function(self, ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
+        _check_function(ctx, func, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="Function that returns a value (or yields) without a return annotation",
     module=__name__,
-    on_function=_check_function,
+    checks=_Checks(),
 )

@@ -69,7 +69,7 @@ from mypy_llmtracekit.kinds import (
     VAR,
 )
 from mypy_llmtracekit.names import is_record_class
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, ScopeKind, error_code
 
 CODE: ErrorCode = error_code(
     "ltk-namespace-class", "Class used only as a namespace of static methods and constants"
@@ -245,9 +245,14 @@ def _check_class(ctx: ModuleContext, cdef: ClassDef, scope: Scope) -> None:
     )
 
 
+class _Checks(Checks):
+    def on_class(self, ctx: ModuleContext, cdef: ClassDef, scope: Scope) -> None:
+        _check_class(ctx, cdef, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="Class used only as a namespace (no state, only static/class methods and constants)",
     module=__name__,
-    on_class=_check_class,
+    checks=_Checks(),
 )

@@ -33,7 +33,7 @@ from mypy_llmtracekit.kinds import (
     UNBOUND_TYPE,
     UNION_TYPE,
 )
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.written import WrittenNames, all_written, resolved, scope_tables, spell
 
 CODE: ErrorCode = error_code(
@@ -116,10 +116,17 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
         _report(ctx, found, better)
 
 
+class _Checks(Checks):
+    def on_assignment(self, ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
+        _check_assignment(ctx, stmt, scope)
+
+    def on_function(self, ctx: ModuleContext, func: FuncItem, scope: Scope) -> None:
+        _check_function(ctx, func, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="Optional[X] / Union[X, Y] where X | None / X | Y is meant (opt-in)",
     module=__name__,
-    on_function=_check_function,
-    on_assignment=_check_assignment,
+    checks=_Checks(),
 )

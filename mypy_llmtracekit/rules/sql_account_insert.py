@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import CallExpr
 
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.sql import exempt_tables, real_tables, sent_sql
 
 if TYPE_CHECKING:
@@ -91,9 +91,14 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
         return
 
 
+class _Checks(Checks):
+    def on_call(self, ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
+        _check_call(ctx, call, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="INSERT sent through a DB connection without CURRENT_SETTING('olly.account_id')",
     module=__name__,
-    on_call=_check_call,
+    checks=_Checks(),
 )

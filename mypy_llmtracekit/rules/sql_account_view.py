@@ -35,7 +35,7 @@ from __future__ import annotations
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import CallExpr
 
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.sql import exempt_tables, real_tables, sent_sql
 
 CODE: ErrorCode = error_code(
@@ -72,9 +72,14 @@ def _check_call(ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
     )
 
 
+class _Checks(Checks):
+    def on_call(self, ctx: ModuleContext, call: CallExpr, scope: Scope) -> None:
+        _check_call(ctx, call, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="SELECT sent through a DB connection reads a table instead of an account_* view",
     module=__name__,
-    on_call=_check_call,
+    checks=_Checks(),
 )

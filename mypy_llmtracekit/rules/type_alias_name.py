@@ -43,7 +43,7 @@ from mypy_llmtracekit.kinds import (
     TYPE_ALIAS,
     proper,
 )
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, ScopeKind, error_code
 from mypy_llmtracekit.written import scope_tables
 
 CODE: ErrorCode = error_code(
@@ -119,10 +119,17 @@ def _check_type_alias(ctx: ModuleContext, stmt: TypeAliasStmt, scope: Scope) -> 
         ctx.report(CODE, _alias_message(stmt.name.name), stmt.name)
 
 
+class _Checks(Checks):
+    def on_assignment(self, ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
+        _check_assignment(ctx, stmt, scope)
+
+    def on_type_alias(self, ctx: ModuleContext, stmt: TypeAliasStmt, scope: Scope) -> None:
+        _check_type_alias(ctx, stmt, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="Type alias not in PascalCase, or Final module constant not in UPPER_SNAKE_CASE",
     module=__name__,
-    on_assignment=_check_assignment,
-    on_type_alias=_check_type_alias,
+    checks=_Checks(),
 )

@@ -50,7 +50,7 @@ from mypy_llmtracekit.kinds import (
 )
 from mypy_llmtracekit.names import is_record_class
 from mypy_llmtracekit.obvious import is_obvious
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, ScopeKind, error_code
 from mypy_llmtracekit.suggest import variable_message, variable_suggestion
 
 CODE: ErrorCode = error_code(
@@ -133,9 +133,14 @@ def _judge(
     ctx.report(CODE, variable_message(head, target, spelled), where)
 
 
+class _Checks(Checks):
+    def on_assignment(self, ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
+        _check_assignment(ctx, stmt, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="Class attribute or self.x assignment without annotation whose type is not obvious",
     module=__name__,
-    on_assignment=_check_assignment,
+    checks=_Checks(),
 )

@@ -58,7 +58,7 @@ from mypy_llmtracekit.kinds import (
     VAR,
 )
 from mypy_llmtracekit.obvious import is_obvious
-from mypy_llmtracekit.rule import ModuleContext, Rule, Scope, ScopeKind, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, ScopeKind, error_code
 from mypy_llmtracekit.suggest import variable_message, variable_suggestion
 
 CODE: ErrorCode = error_code(
@@ -117,9 +117,14 @@ def _message(ctx: ModuleContext, name: str, var: Var, value: Expression, final: 
     return variable_message(head, name, spelled, final=final)
 
 
+class _Checks(Checks):
+    def on_assignment(self, ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) -> None:
+        _check_assignment(ctx, stmt, scope)
+
+
 RULE: Rule = Rule(
     code=CODE,
     summary="Module-level variable without annotation whose type is not obvious from its line",
     module=__name__,
-    on_assignment=_check_assignment,
+    checks=_Checks(),
 )
