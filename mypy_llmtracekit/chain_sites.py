@@ -15,7 +15,7 @@ from collections.abc import Container
 from mypy_llmtracekit.compat_errors import Finding
 from mypy_llmtracekit.rule import ModuleContext
 from mypy_llmtracekit.rules import blocking_io_indirect, io_in_transaction
-from mypy_llmtracekit.summaries import SummaryOf
+from mypy_llmtracekit.summaries import ChainReader, SummaryOf
 
 
 class ChainSites:
@@ -42,7 +42,8 @@ def resolve(
 
     ``used`` collects the modules whose summaries the answer depends on.
     """
+    reader = ChainReader(summary_of, modules)
     return [
-        *blocking_io_indirect.resolve(list(sites.blocking), summary_of, modules, used),
-        *io_in_transaction.resolve(list(sites.transaction), summary_of, modules, used),
+        *blocking_io_indirect.resolve(list(sites.blocking), reader, used),
+        *io_in_transaction.resolve(list(sites.transaction), reader, used),
     ]

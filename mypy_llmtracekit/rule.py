@@ -34,6 +34,7 @@ from mypy.types import ProperType
 from mypy_llmtracekit.compat import expression_type
 from mypy_llmtracekit.compat_errors import Finding, Location
 from mypy_llmtracekit.kinds import proper
+from mypy_llmtracekit.summaries import ChainReader, ModuleSummary
 
 if TYPE_CHECKING:
     from mypy.checker import TypeChecker
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
     # does, and the plugin at start-up) does not load the catalogue.
     from mypy_llmtracekit.catalogue import BlockingApis
     from mypy_llmtracekit.config import Settings
-    from mypy_llmtracekit.summaries import ModuleSummary
     from mypy_llmtracekit.transaction_catalogue import TransactionApis
     from mypy_llmtracekit.written import WrittenNames
 
@@ -136,6 +136,7 @@ class ModuleContext:
         self.checker = checker
         # Any module's summary (what its sync functions call), by module name.
         self.summary_of = summary_of
+        self._chain_reader: ChainReader | None = None
         self.findings: list[Finding] = []
         # Filled by ltk-blocking-io-indirect: its call sites (kept by the daemon) and
         # the modules whose summaries its findings used (indirect dependencies).
@@ -161,6 +162,13 @@ class ModuleContext:
         if typ is None:
             return None
         return proper(typ)
+
+    def chain_reader(self) -> ChainReader:
+        """What this pass's chains read (summaries, modules of functions): one for
+        the pass, which remembers them."""
+        if self._chain_reader is None:
+            self._chain_reader = ChainReader(self.summary_of, self.modules)
+        return self._chain_reader
 
     def report(self, code: ErrorCode, message: str, node: Context) -> None:
         """Record a finding at ``node``'s location."""

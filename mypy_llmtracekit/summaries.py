@@ -149,19 +149,42 @@ def module_of(fullname: str, modules: Container[str]) -> str | None:
 SummaryOf = Callable[[str], "ModuleSummary | None"]
 
 
-def blocking_chain(
-    start: str, summary_of: SummaryOf, modules: Container[str], used: set[str]
-) -> list[str] | None:
+class ChainReader:
+    """What chains read: each module's summary (``summary_of``) and the module of
+    each function, remembered while they cannot change (one module pass, one
+    recomputation under the daemon): the chains of a module visit the same
+    modules and functions again and again."""
+
+    def __init__(self, summary_of: SummaryOf, modules: Container[str]) -> None:
+        self.summary_of = summary_of
+        self.modules = modules
+        self._summaries: dict[str, ModuleSummary | None] = {}
+        self._modules_of: dict[str, str | None] = {}
+
+    def summary(self, module: str) -> ModuleSummary | None:
+        """The summary of ``module`` (None if it has none)."""
+        if module in self._summaries:
+            return self._summaries[module]
+        found = self._summaries[module] = self.summary_of(module)
+        return found
+
+    def module(self, fullname: str) -> str | None:
+        """:func:`module_of` ``fullname``."""
+        if fullname in self._modules_of:
+            return self._modules_of[fullname]
+        found = self._modules_of[fullname] = module_of(fullname, self.modules)
+        return found
+
+
+def blocking_chain(start: str, reader: ChainReader, used: set[str]) -> list[str] | None:
     """The shortest chain ``start -> ... -> blocking API`` through sync functions, or None."""
-    return find_chain(start, summary_of, modules, used, _blocks, _sync_callees)
+    return find_chain(start, reader, used, _blocks, _sync_callees)
 
 
-def io_chain(
-    start: str, summary_of: SummaryOf, modules: Container[str], used: set[str]
-) -> list[str] | None:
+def io_chain(start: str, reader: ChainReader, used: set[str]) -> list[str] | None:
     """The shortest chain ``start -> ... -> external-I/O API`` through any project
     functions (sync or async, awaited or not), or None."""
-    return find_chain(start, summary_of, modules, used, _does_io, _all_callees)
+    return find_chain(start, reader, used, _does_io, _all_callees)
 
 
 def _blocks(function: FunctionSummary) -> str | None:
@@ -182,8 +205,7 @@ def _all_callees(function: FunctionSummary) -> Iterable[str]:
 
 def find_chain(
     start: str,
-    summary_of: SummaryOf,
-    modules: Container[str],
+    reader: ChainReader,
     used: set[str],
     hit: Callable[[FunctionSummary], str | None],
     callees: Callable[[FunctionSummary], Iterable[str]],
@@ -198,11 +220,11 @@ def find_chain(
     queue: deque[str] = deque([start])
     while queue:
         name = queue.popleft()
-        module = module_of(name, modules)
+        module = reader.module(name)
         if module is None:
             continue
         used.add(module)
-        summary = summary_of(module)
+        summary = reader.summary(module)
         function = summary.functions.get(name) if summary is not None else None
         if function is None:
             continue

@@ -59,7 +59,7 @@ from mypy_llmtracekit.kinds import (
 )
 from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, error_code
 from mypy_llmtracekit.rules.blocking_io import blocking_hit
-from mypy_llmtracekit.summaries import SummaryOf, blocking_chain, module_of
+from mypy_llmtracekit.summaries import ChainReader, blocking_chain, module_of
 
 CODE: ErrorCode = error_code(
     "ltk-blocking-io-indirect", "Async function calls a project helper that blocks"
@@ -112,24 +112,23 @@ def site_message(caller: str, written: str, chain: list[str], modules: Container
     )
 
 
-def resolve(
-    sites: list[Site], summary_of: SummaryOf, modules: Container[str], used: set[str]
-) -> list[Finding]:
+def resolve(sites: list[Site], reader: ChainReader, used: set[str]) -> list[Finding]:
     """The findings of a module's call sites, given every module's summary.
 
     ``used`` collects the modules whose summaries the answer depends on.
     """
     findings: list[Finding] = []
     for caller, callee, written, location in sites:
-        chain = blocking_chain(callee, summary_of, modules, used)
+        chain = blocking_chain(callee, reader, used)
         if chain is not None:
-            findings.append((CODE, site_message(caller, written, chain, modules), location))
+            message = site_message(caller, written, chain, reader.modules)
+            findings.append((CODE, message, location))
     return findings
 
 
 def _finish(ctx: ModuleContext) -> None:
     used: set[str] = set()
-    ctx.findings.extend(resolve(ctx.sites, ctx.summary_of, ctx.modules, used))
+    ctx.findings.extend(resolve(ctx.sites, ctx.chain_reader(), used))
     used.discard(ctx.tree.fullname)
     ctx.chain_modules |= used
 

@@ -83,7 +83,7 @@ Good::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
@@ -107,7 +107,7 @@ from mypy_llmtracekit.kinds import (
 )
 from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, ScopeKind, error_code
 from mypy_llmtracekit.rules.blocking_io import receiver_classes
-from mypy_llmtracekit.summaries import SummaryOf, function_label, io_chain
+from mypy_llmtracekit.summaries import ChainReader, function_label, io_chain
 from mypy_llmtracekit.transaction_catalogue import (
     TransactionApis,
     external_io_api,
@@ -142,9 +142,7 @@ def call_target(
 Site = tuple[int, str, str, Location]
 
 
-def helper_chain(
-    key: str, summary_of: SummaryOf, modules: Container[str], used: set[str]
-) -> list[str] | None:
+def helper_chain(key: str, reader: ChainReader, used: set[str]) -> list[str] | None:
     """The chain from the project function ``key`` to the external API it reaches.
 
     E.g. ``["notify_owner", "Mailer.send", "aiosmtplib.send"]``, through project
@@ -153,22 +151,20 @@ def helper_chain(
     ``ltk-blocking-io-indirect`` uses), so it is the same in every mode; ``used``
     collects the modules consulted.
     """
-    chain = io_chain(key, summary_of, modules, used)
+    chain = io_chain(key, reader, used)
     if chain is None:
         return None
-    return [*(function_label(name, modules) for name in chain[:-1]), chain[-1]]
+    return [*(function_label(name, reader.modules) for name in chain[:-1]), chain[-1]]
 
 
-def resolve(
-    sites: list[Site], summary_of: SummaryOf, modules: Container[str], used: set[str]
-) -> list[Finding]:
+def resolve(sites: list[Site], reader: ChainReader, used: set[str]) -> list[Finding]:
     """The findings of a module's transaction call sites, given every module's summary."""
     findings: list[Finding] = []
     for opened_at, kind, name, location in sites:
         if kind == "api":
             findings.append((CODE, _message(name, opened_at), location))
             continue
-        chain = helper_chain(name, summary_of, modules, used)
+        chain = helper_chain(name, reader, used)
         if chain is not None:
             findings.append((CODE, _message(" -> ".join(chain), opened_at), location))
     return findings
@@ -226,7 +222,7 @@ def _check_with(ctx: ModuleContext, stmt: WithStmt, scope: Scope) -> None:
 
 def _finish(ctx: ModuleContext) -> None:
     used: set[str] = set()
-    ctx.findings.extend(resolve(ctx.transaction_sites, ctx.summary_of, ctx.modules, used))
+    ctx.findings.extend(resolve(ctx.transaction_sites, ctx.chain_reader(), used))
     used.discard(ctx.tree.fullname)
     ctx.chain_modules |= used
 
