@@ -7,6 +7,7 @@ list["JSON"]]``): each type alias is expanded once, and depth is bounded.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Final
 
 from mypy.nodes import (
     CallExpr,
@@ -50,7 +51,7 @@ from mypy_llmtracekit.kinds import (
     proper,
 )
 
-MAX_DEPTH = 40
+MAX_DEPTH: Final = 40
 
 
 def _ref_name(expr: Expression) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from types import MappingProxyType
-from typing import Literal, Union
+from typing import Final, Literal, Union
 
 from mypy.nodes import (
     ARG_NAMED,
@@ -225,7 +225,7 @@ def _canonical(node: SymbolNode) -> str | None:
     return None
 
 
-_ASYNC_PROTOCOLS = ("__await__", "__aiter__", "__anext__", "__aenter__")
+_ASYNC_PROTOCOLS: Final = ("__await__", "__aiter__", "__anext__", "__aenter__")
 
 
 def _returns_async(typ: Type | None) -> bool:
@@ -463,9 +463,9 @@ def _method_owner(node: SymbolNode | None) -> TypeInfo | None:
 
 
 # Writing to these is what print() does: not worth a thread.
-CONSOLE_STREAMS = frozenset({"sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__"})
+CONSOLE_STREAMS: Final = frozenset({"sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__"})
 # Keywords naming the file argument of archive constructors (``ZipFile(file=...)``).
-PATH_KEYWORDS = ("file", "name", "filename", "path")
+PATH_KEYWORDS: Final = ("file", "name", "filename", "path")
 
 
 def call_argument(call: CallExpr, keywords: Sequence[str], position: int) -> Expression | None:

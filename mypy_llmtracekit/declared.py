@@ -23,6 +23,7 @@ whether mypy has checked that body yet. Every walk is bounded: recursive values
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from mypy.nodes import (
     ARG_POS,
@@ -79,7 +80,7 @@ from mypy_llmtracekit.kinds import (
 from mypy_llmtracekit.walker import own_statements
 
 # How deep one evaluation may go (a chain of attribute accesses and calls).
-_MAX_DEPTH = 12
+_MAX_DEPTH: Final = 12
 
 
 def flatten(typ: Type | None) -> list[ProperType]:

@@ -14,6 +14,7 @@ Both are judged from the code as written (receivers compared by their text).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from mypy.nodes import (
     AssignmentStmt,
@@ -55,7 +56,7 @@ def written(expr: Expression) -> str:
 
 
 # Callees that run the callable passed to them in a worker thread.
-_OFFLOADERS = frozenset(
+_OFFLOADERS: Final = frozenset(
     {"to_thread", "run_in_executor", "run_sync", "run_in_threadpool", "sync_to_async"}
 )
 
@@ -130,7 +131,7 @@ def offloaded_elsewhere(call: CallExpr, scope: Scope) -> bool:
 
 
 # Waits that return at once on a finished future.
-_RESULT_METHODS = frozenset({"result", "exception"})
+_RESULT_METHODS: Final = frozenset({"result", "exception"})
 
 
 def _finished(func: FuncItem) -> list[tuple[str, int, int]]:

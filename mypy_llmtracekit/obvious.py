@@ -18,6 +18,7 @@ unless the inferred type contains ``Any``: that always needs an annotation.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Final
 
 from mypy.nodes import (
     Expression,
@@ -48,7 +49,7 @@ from mypy_llmtracekit.kinds import (
 )
 from mypy_llmtracekit.names import class_called
 
-BUILTIN_OBVIOUS_CALLS = frozenset({"logging.getLogger", "re.compile"})
+BUILTIN_OBVIOUS_CALLS: Final = frozenset({"logging.getLogger", "re.compile"})
 
 
 def literal_kind(expr: Expression) -> str | None:

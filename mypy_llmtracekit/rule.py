@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
@@ -232,7 +232,7 @@ class Checks:
 
 
 # The methods of Checks that a rule may define.
-HANDLERS: tuple[str, ...] = (
+HANDLERS: Final[tuple[str, ...]] = (
     "on_assignment",
     "on_call",
     "on_function",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from mypy.nodes import ARG_POS, CallExpr, StrExpr
 
@@ -25,18 +25,18 @@ from mypy_llmtracekit.rules.blocking_io import receiver_classes
 if TYPE_CHECKING:
     from sqlglot import exp
 
-DEFAULT_SQL_CLASSES: tuple[str, ...] = (
+DEFAULT_SQL_CLASSES: Final[tuple[str, ...]] = (
     "asyncpg.Connection",
     "asyncpg.pool.Pool",
     "asyncpg.pool.PoolConnectionProxy",
     "psycopg.AsyncConnection",
     "psycopg.AsyncCursor",
 )
-QUERY_METHODS = frozenset(
+QUERY_METHODS: Final = frozenset(
     {"execute", "executemany", "fetch", "fetchrow", "fetchval", "fetchmany", "cursor", "prepare"}
 )
-QUERY_KEYWORDS = frozenset({"query", "sql"})
-SYSTEM_SCHEMAS = frozenset({"pg_catalog", "information_schema"})
+QUERY_KEYWORDS: Final = frozenset({"query", "sql"})
+SYSTEM_SCHEMAS: Final = frozenset({"pg_catalog", "information_schema"})
 
 
 def query_literal(ctx: ModuleContext, call: CallExpr) -> StrExpr | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Final
 
 from mypy.lookup import lookup_fully_qualified
 from mypy.nodes import FUNC_NO_INFO, MypyFile, SymbolNode, TypeInfo
@@ -237,7 +238,7 @@ class TransactionApis:
 
 
 # Methods every class has that never do I/O.
-_NEVER_IO = frozenset({"copy", "with_options", "model_dump", "to_dict", "to_json"})
+_NEVER_IO: Final = frozenset({"copy", "with_options", "model_dump", "to_dict", "to_json"})
 
 
 def _in_packages(module: str, packages: frozenset[str]) -> bool:
@@ -304,7 +305,7 @@ def opens_transaction(
     return False
 
 
-CONFIGURED_OPENERS = frozenset({"transaction", "begin", "begin_nested"})
+CONFIGURED_OPENERS: Final = frozenset({"transaction", "begin", "begin_nested"})
 
 
 def resolve_all(names: Iterable[str], modules: dict[str, MypyFile]) -> frozenset[str]:
@@ -321,4 +322,4 @@ def resolve_all(names: Iterable[str], modules: dict[str, MypyFile]) -> frozenset
     return frozenset(found)
 
 
-_RESOLVED: dict[str, str] = {}
+_RESOLVED: Final[dict[str, str]] = {}

@@ -63,7 +63,7 @@ from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, ScopeKind
 
 # Node class -> the attributes that hold its child nodes: a node or None, or,
 # marked ``*``, a list of them (whose items may be lists or pairs of them).
-_CHILDREN: dict[type[Node], tuple[str, ...]] = {
+_CHILDREN: Final[dict[type[Node], tuple[str, ...]]] = {
     nodes.ExpressionStmt: ("expr",),
     nodes.AssignmentStmt: ("rvalue", "lvalues*"),
     nodes.OperatorAssignmentStmt: ("lvalue", "rvalue"),
@@ -111,7 +111,7 @@ _NEW_SCOPE: Final[tuple[type[Node], ...]] = (FuncItem, ClassDef, Decorator, Over
 
 # The attributes of a compound statement that hold statements (blocks), in the
 # order of ``_CHILDREN``: what ``own_statements`` enters.
-_STATEMENT_CHILDREN: dict[type[Node], tuple[str, ...]] = {
+_STATEMENT_CHILDREN: Final[dict[type[Node], tuple[str, ...]]] = {
     nodes.Block: ("body*",),
     nodes.WhileStmt: ("body", "else_body"),
     nodes.ForStmt: ("body", "else_body"),
@@ -132,14 +132,14 @@ def _parsed(table: dict[type[Node], tuple[str, ...]]) -> dict[type[Node], _Attri
     }
 
 
-_NODE_ATTRIBUTES: dict[type[Node], _Attributes] = _parsed(_CHILDREN)
-_STATEMENT_ATTRIBUTES: dict[type[Node], _Attributes] = _parsed(_STATEMENT_CHILDREN)
+_NODE_ATTRIBUTES: Final[dict[type[Node], _Attributes]] = _parsed(_CHILDREN)
+_STATEMENT_ATTRIBUTES: Final[dict[type[Node], _Attributes]] = _parsed(_STATEMENT_CHILDREN)
 
 # Plans of the walks below: node class -> the attributes to enter, last first, or
 # None for a class that opens a scope of its own (filled on first sight of a class).
 _Plans = dict[type[Node], _Attributes | None]
-_OWN_NODES: _Plans = {}
-_OWN_STATEMENTS: _Plans = {}
+_OWN_NODES: Final[_Plans] = {}
+_OWN_STATEMENTS: Final[_Plans] = {}
 
 
 def own_nodes(roots: Iterable[Node]) -> Iterator[Node]:
@@ -628,7 +628,7 @@ class ModuleWalker:
 
 
 # Plans by the rules they were made for (the set of enabled rules rarely changes).
-_PLANS: dict[tuple[Rule, ...], dict[type[Node], _Plan]] = {}
+_PLANS: Final[dict[tuple[Rule, ...], dict[type[Node], _Plan]]] = {}
 
 
 def _watching(rules: Sequence[Rule], method: str) -> tuple[Checks, ...]:

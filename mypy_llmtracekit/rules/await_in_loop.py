@@ -84,6 +84,7 @@ Good::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Final
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
@@ -142,7 +143,7 @@ CODE: ErrorCode = error_code(
 )
 
 # One connection, session or cursor: its awaits cannot overlap.
-DB_CLASSES = (
+DB_CLASSES: Final = (
     "asyncpg.Connection",
     "asyncpg.pool.PoolConnectionProxy",
     "asyncpg.cursor.Cursor",
@@ -164,19 +165,19 @@ DB_CLASSES = (
 )
 # ``async with x.<one of these>() as name``: ``name`` is one connection or cursor
 # for the whole block, whatever its type (an untyped driver's is ``Any``).
-CONNECTION_FACTORIES = frozenset(
+CONNECTION_FACTORIES: Final = frozenset(
     {"acquire", "acquire_connection", "connection", "connect", "cursor"}
 )
 # Query objects of ORMs: awaiting one runs it on the ORM's shared engine, even
 # when the query itself is built from the loop target.
-QUERY_CLASSES = (
+QUERY_CLASSES: Final = (
     "piccolo.query.base.Query",
     "piccolo.query.base.FrozenQuery",
     "piccolo.query.base.DDL",
     "piccolo.query.proxy.Proxy",
 )
 # Order matters, or they serialise on purpose: shared ones are exempt.
-ORDERED_CLASSES = (
+ORDERED_CLASSES: Final = (
     "asyncio.Queue",
     "asyncio.StreamReader",
     "asyncio.StreamWriter",
@@ -197,7 +198,7 @@ ORDERED_CLASSES = (
     "aiofiles.threadpool.text.AsyncTextIOWrapper",
 )
 # Exempt whoever holds them: waiting on them is the point.
-SYNC_CLASSES = (
+SYNC_CLASSES: Final = (
     "asyncio.Lock",
     "asyncio.Semaphore",
     "asyncio.Condition",
@@ -210,15 +211,15 @@ SYNC_CLASSES = (
     "anyio.CapacityLimiter",
 )
 # A sleep in the body paces the loop on purpose (rate limits): the loop is left alone.
-SLEEPS = ("asyncio.sleep", "anyio.sleep", "trio.sleep")
-EXEMPT_FUNCTIONS: tuple[str, ...] = (
+SLEEPS: Final = ("asyncio.sleep", "anyio.sleep", "trio.sleep")
+EXEMPT_FUNCTIONS: Final[tuple[str, ...]] = (
     *SLEEPS,
     "asyncio.gather",
     "asyncio.wait",
     "asyncio.as_completed",
 )
 # Methods of database connections and drivers (see connection_like).
-DB_METHODS = frozenset(
+DB_METHODS: Final = frozenset(
     {
         "execute",
         "executemany",
@@ -239,9 +240,9 @@ DB_METHODS = frozenset(
         "atomic",
     }
 )
-TRANSACTION_METHODS = frozenset({"transaction", "begin", "begin_nested", "atomic"})
+TRANSACTION_METHODS: Final = frozenset({"transaction", "begin", "begin_nested", "atomic"})
 # Wrappers of one awaitable: the call inside is the one that waits.
-WRAPPERS = ("asyncio.wait_for", "asyncio.shield")
+WRAPPERS: Final = ("asyncio.wait_for", "asyncio.shield")
 
 
 def _message(ctx: ModuleContext, loop: ForStmt, call: CallExpr) -> str:

@@ -31,6 +31,8 @@ Good::
 
 from __future__ import annotations
 
+from typing import Final
+
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import CallExpr, ExpressionStmt
 
@@ -47,7 +49,7 @@ CODE: ErrorCode = error_code(
     "ltk-background-task", "Task created and discarded, or outside the background-task helper"
 )
 
-TASK_FUNCTIONS = {
+TASK_FUNCTIONS: Final = {
     "asyncio.tasks.create_task": "asyncio.create_task",
     "asyncio.tasks.ensure_future": "asyncio.ensure_future",
 }

@@ -69,6 +69,7 @@ Good::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
@@ -244,15 +245,15 @@ def blocking_hit(ctx: ModuleContext, call: CallExpr) -> Blocking | None:
 
     Asked by this rule and then by ``ltk-blocking-io-indirect`` about each call in a
     coroutine, one right after the other: the last answer is kept."""
-    if _last_hit and _last_hit[0][0] is ctx and _last_hit[0][1] is call:
-        return _last_hit[0][2]
+    if _LAST_HIT and _LAST_HIT[0][0] is ctx and _LAST_HIT[0][1] is call:
+        return _LAST_HIT[0][2]
     hit = _blocking_hit(ctx, call)
-    _last_hit[:] = [(ctx, call, hit)]
+    _LAST_HIT[:] = [(ctx, call, hit)]
     return hit
 
 
 # The last call blocking_hit judged: its module pass, the call, the answer.
-_last_hit: list[tuple[ModuleContext, CallExpr, Blocking | None]] = []
+_LAST_HIT: Final[list[tuple[ModuleContext, CallExpr, Blocking | None]]] = []
 
 
 def _blocking_hit(ctx: ModuleContext, call: CallExpr) -> Blocking | None:
@@ -272,13 +273,13 @@ def _function_name(scope: Scope) -> str:
 
 # The callee text of each finding of the module being walked, by location, to
 # tell apart two findings that would otherwise read the same on one line.
-_written_at: list[tuple[ModuleContext, dict[Location, str]]] = []
+_WRITTEN_AT: Final[list[tuple[ModuleContext, dict[Location, str]]]] = []
 
 
 def _written_by_location(ctx: ModuleContext) -> dict[Location, str]:
-    if not _written_at or _written_at[0][0] is not ctx:
-        _written_at[:] = [(ctx, {})]
-    return _written_at[0][1]
+    if not _WRITTEN_AT or _WRITTEN_AT[0][0] is not ctx:
+        _WRITTEN_AT[:] = [(ctx, {})]
+    return _WRITTEN_AT[0][1]
 
 
 def _message(api: str, scope: Scope, instead: str, quoted: str = "") -> str:

@@ -31,6 +31,8 @@ Good::
 
 from __future__ import annotations
 
+from typing import Final
+
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import Block, Expression, TryStmt
 from mypy.types import (
@@ -55,7 +57,7 @@ CODE: ErrorCode = error_code(
     "ltk-broad-except", "except Exception/BaseException that does not re-raise"
 )
 
-BROAD = {"builtins.Exception": "Exception", "builtins.BaseException": "BaseException"}
+BROAD: Final = {"builtins.Exception": "Exception", "builtins.BaseException": "BaseException"}
 
 
 def caught_classes(typ: ProperType | None, depth: int = 0) -> list[str]:

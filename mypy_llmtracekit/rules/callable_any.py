@@ -21,6 +21,7 @@ Good::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Final
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import AssignmentStmt, FuncItem
@@ -38,7 +39,7 @@ from mypy_llmtracekit.written import WrittenNames, all_written, resolved, scope_
 CODE: ErrorCode = error_code(
     "ltk-callable-any", "Explicit Any among a Callable's parameter types", default_enabled=False
 )
-ANY_NAMES = frozenset({"typing.Any", "typing_extensions.Any"})
+ANY_NAMES: Final = frozenset({"typing.Any", "typing_extensions.Any"})
 
 
 def _any_params(t: Type | None, ctx: ModuleContext, names: WrittenNames) -> Iterator[UnboundType]:

@@ -68,7 +68,7 @@ from mypy_llmtracekit.kinds import (
     UNPACK_TYPE,
 )
 from mypy_llmtracekit.names import CALLABLE_NAMES, CONCATENATE_NAMES
-from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, error_code
+from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, ScopeKind, error_code
 from mypy_llmtracekit.written import WrittenNames, all_written, resolved, scope_tables, spell
 
 CODE: ErrorCode = error_code(
@@ -225,7 +225,9 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
     if len(stmt.lvalues) != 1 or not isinstance(stmt.lvalues[0], NAME_EXPR):
         return
     name = stmt.lvalues[0].name
-    symbol = names.tables[0].get(name)
+    # An alias is defined at module or class level: in a function body the
+    # name's symbol there (if any) is defined on another line.
+    symbol = names.tables[0].get(name) if scope.kind is not ScopeKind.FUNCTION else None
     node = symbol.node if symbol is not None else None
     if isinstance(node, TYPE_ALIAS) and node.line == stmt.line and _hides(node.target):
         ctx.report(CODE, _alias_message(name, node.target), stmt.rvalue)

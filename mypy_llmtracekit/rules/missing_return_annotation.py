@@ -28,6 +28,8 @@ Good::
 
 from __future__ import annotations
 
+from typing import Final
+
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
     Expression,
@@ -96,7 +98,7 @@ def _returned_type(ctx: ModuleContext, value: Expression) -> ProperType | None |
 
 
 # What Python's data model requires these methods to return.
-DUNDER_RETURNS = {
+DUNDER_RETURNS: Final = {
     "__repr__": "str",
     "__str__": "str",
     "__format__": "str",

@@ -23,6 +23,7 @@ Good::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Final
 
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import AssignmentStmt, FuncItem
@@ -41,8 +42,8 @@ CODE: ErrorCode = error_code(
     "Optional[X]/Union[X, Y] instead of X | None / X | Y",
     default_enabled=False,
 )
-OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
-UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+OPTIONAL: Final = frozenset({"typing.Optional", "typing_extensions.Optional"})
+UNION: Final = frozenset({"typing.Union", "typing_extensions.Union"})
 
 
 def _from_string(t: Type) -> bool:

@@ -34,6 +34,8 @@ Good::
 
 from __future__ import annotations
 
+from typing import Final
+
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
     AssignmentStmt,
@@ -83,7 +85,7 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
     if stmt.unanalyzed_type is not None or scope.cls is None or len(stmt.lvalues) != 1:
         return
     info = scope.cls.info
-    if is_record_class(info):  # their fields are not attributes in the guide's sense
+    if _is_record_class(ctx, info):  # their fields are not attributes in the guide's sense
         return
     lvalue = stmt.lvalues[0]
     if scope.kind is ScopeKind.CLASS and isinstance(lvalue, NAME_EXPR):
@@ -103,6 +105,23 @@ def _check_assignment(ctx: ModuleContext, stmt: AssignmentStmt, scope: Scope) ->
     ):
         target = f"{lvalue.expr.name}.{lvalue.name}"
         _judge(ctx, info, lvalue.name, stmt.rvalue, lvalue, target, func)
+
+
+def _is_record_class(ctx: ModuleContext, info: TypeInfo) -> bool:
+    """``names.is_record_class``, answered once per class of the module."""
+    if _RECORDS and _RECORDS[0][0] is ctx:
+        records = _RECORDS[0][1]
+    else:
+        records = {}
+        _RECORDS[:] = [(ctx, records)]
+    found = records.get(info)
+    if found is None:
+        found = records[info] = is_record_class(info)
+    return found
+
+
+# Per module pass (the last one): whether each class is a record class.
+_RECORDS: Final[list[tuple[ModuleContext, dict[TypeInfo, bool]]]] = []
 
 
 def _judge(
