@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import random
+import string
 from pathlib import Path
 
 from mypy_llmtracekit.summaries import FunctionSummary, ModuleSummary
@@ -70,3 +73,35 @@ def test_the_warm_check_reads_the_header_and_a_read_checks_the_body(tmp_path: Pa
     reader = SummaryStore.for_cache(str(tmp_path))
     assert reader.file_digest("app.db") == digest
     assert reader.load("app.db") is None
+
+
+def test_summary_text_is_json_dumps_with_sorted_keys() -> None:
+    """to_json writes plain names directly: the text must be byte for byte what
+    json.dumps(sort_keys=True) gives, names that JSON escapes included (they take
+    json.dumps itself), and read back to an equal summary."""
+    generator = random.Random(20261207)
+    alphabet = string.ascii_letters + "._<>@0123456789 " + '"\\\x01é~\x7f'
+
+    def name() -> str:
+        return "".join(generator.choice(alphabet) for _ in range(generator.randint(1, 12)))
+
+    def names() -> tuple[str, ...]:
+        return tuple(name() for _ in range(generator.randint(0, 3)))
+
+    for _ in range(2000):
+        functions = {
+            name(): FunctionSummary(names(), names(), names(), names())
+            for _ in range(generator.randint(0, 5))
+        }
+        summary = ModuleSummary(name(), functions)
+        data = {
+            "format": "v4",
+            "module": summary.module,
+            "functions": {
+                key: [list(f.blocking), list(f.calls), list(f.io), list(f.coroutines)]
+                for key, f in functions.items()
+            },
+        }
+        text = summary.to_json()
+        assert text == json.dumps(data, sort_keys=True, separators=(",", ":"))
+        assert ModuleSummary.from_json(text, summary.module) == summary
