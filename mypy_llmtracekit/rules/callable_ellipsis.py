@@ -32,6 +32,8 @@ Good::
 
 from __future__ import annotations
 
+from typing import cast
+
 from mypy.errorcodes import ErrorCode
 from mypy.nodes import (
     AssignmentStmt,
@@ -42,8 +44,11 @@ from mypy.nodes import (
     TypeVarLikeExpr,
 )
 from mypy.types import (
+    CallableType,
     Type,
+    TypeList,
     UnboundType,
+    UnionType,
 )
 
 from mypy_llmtracekit.kinds import (
@@ -60,6 +65,7 @@ from mypy_llmtracekit.kinds import (
     TUPLE_TYPE,
     TYPE_ALIAS,
     TYPE_ALIAS_TYPE,
+    TYPE_LIST,
     TYPE_TYPE,
     TYPE_VAR_EXPR,
     TYPED_DICT_TYPE,
@@ -69,7 +75,7 @@ from mypy_llmtracekit.kinds import (
 )
 from mypy_llmtracekit.names import CALLABLE_NAMES, CONCATENATE_NAMES
 from mypy_llmtracekit.rule import Checks, ModuleContext, Rule, Scope, ScopeKind, error_code
-from mypy_llmtracekit.written import WrittenNames, all_written, resolved, scope_tables, spell
+from mypy_llmtracekit.written import WrittenNames, resolved, scope_tables, spell
 
 CODE: ErrorCode = error_code(
     "ltk-callable-ellipsis", "Callable[..., R] or bare Callable hides a signature"
@@ -142,12 +148,38 @@ def _hidden_message(t: UnboundType, where: str) -> str:
 
 
 def _written(t: Type | None, ctx: ModuleContext, names: WrittenNames) -> list[UnboundType]:
-    """Every hidden-parameter callable written inside ``t``."""
-    return [
-        written
-        for written in all_written(t)
-        if isinstance(written, UNBOUND_TYPE) and _hides_params(written, ctx, names)
-    ]
+    """Every hidden-parameter callable written inside ``t``, outer ones first, in
+    source order (the order of ``written.all_written``)."""
+    found: list[UnboundType] = []
+    if t is not None:
+        _find_written(t, ctx, names, found)
+    return found
+
+
+def _find_written(
+    t: Type, ctx: ModuleContext, names: WrittenNames, found: list[UnboundType]
+) -> None:
+    # Every annotation of every function and assignment passes here: one test of
+    # the exact class per type (these classes have no subclasses), no list of
+    # all the types written.
+    kind = type(t)
+    if kind is UNBOUND_TYPE:
+        written = cast(UnboundType, t)
+        if _hides_params(written, ctx, names):
+            found.append(written)
+        for arg in written.args:
+            _find_written(arg, ctx, names, found)
+    elif kind is UNION_TYPE:
+        for item in cast(UnionType, t).items:
+            _find_written(item, ctx, names, found)
+    elif kind is TYPE_LIST:
+        for item in cast(TypeList, t).items:
+            _find_written(item, ctx, names, found)
+    elif kind is CALLABLE_TYPE:
+        signature = cast(CallableType, t)
+        for arg in signature.arg_types:
+            _find_written(arg, ctx, names, found)
+        _find_written(signature.ret_type, ctx, names, found)
 
 
 def _report_written(ctx: ModuleContext, found: list[UnboundType], where: str) -> None:
