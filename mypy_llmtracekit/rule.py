@@ -90,14 +90,10 @@ class Scope:
         self.kind = kind
         self.function = function
         self.cls = cls
-
-    @property
-    def in_coroutine(self) -> bool:
-        """True when the node runs in the body of an ``async def`` itself.
-
-        Not in a nested sync ``def`` or ``lambda``: those run when called.
-        """
-        return self.function is not None and self.function.is_coroutine
+        # True when the node runs in the body of an ``async def`` itself; not in a
+        # nested sync ``def`` or ``lambda``: those run when called. (Asked about
+        # every call: read once.)
+        self.in_coroutine: bool = function is not None and function.is_coroutine
 
 
 class ModuleContext:
