@@ -327,6 +327,22 @@ def _push_children(node: Node, plan: _Attributes, stack: list[Node]) -> None:
 _EXPRESSIONS: Final[frozenset[type[Node]]] = frozenset(
     kind for kind in _CHILDREN if issubclass(kind, Expression)
 )
+# The analysed forms of a call that mypy's traverser does not enter (a call with
+# another, such as cast(x) or divmod(a, b), has its arguments visited twice).
+_INERT_ANALYZED: Final[frozenset[type[Node]]] = frozenset(
+    (
+        nodes.TypeVarExpr,
+        nodes.ParamSpecExpr,
+        nodes.TypeVarTupleExpr,
+        nodes.TypeAliasExpr,
+        nodes.NamedTupleExpr,
+        nodes.TypedDictExpr,
+        nodes.NewTypeExpr,
+        nodes.EnumCallExpr,
+        nodes.PromoteExpr,
+        nodes.TypeFormExpr,
+    )
+)
 # The expressions mypy's traverser and the walks here visit alike, calls aside
 # (``calls_in``): any other node makes ``calls_in`` give up, or look closer.
 _PLAIN: Final[frozenset[type[Node]]] = frozenset(
@@ -382,6 +398,11 @@ def calls_in(expr: Node) -> list[CallExpr] | None:
     for sub in compat.subexpressions(expr):
         kind = type(sub)
         if kind is CALL_EXPR:
+            analyzed = cast(CallExpr, sub).analyzed
+            if analyzed is not None and type(analyzed) not in _INERT_ANALYZED:
+                # cast(), reveal_type(), divmod() (an OpExpr): the traverser visits
+                # the arguments again in the analysed form.
+                return None
             found.append(sub)
         elif kind is NAME_EXPR or kind is MEMBER_EXPR or kind is STR_EXPR or kind in _PLAIN:
             continue

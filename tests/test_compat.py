@@ -156,3 +156,143 @@ def test_checker_watch_never_raises() -> None:
 
     watch = compat.CheckerWatch(broken, lambda: False)
     watch.hook("builtins.len")  # answers None: no hook for any name
+
+
+WALKED = """
+import asyncio
+from typing import cast
+
+class Base:
+    def __init__(self, x: int) -> None:
+        self.x = x
+
+class Child(Base):
+    def __init__(self) -> None:
+        super().__init__(len(str(1)))
+        self.y = [f(a) for a in g() if h(a)]
+        self.z = {k(a): v(b) for a, b in pairs() if keep(a)}
+        self.w = [m(a, b) for a in xs() for b in ys(a) if ok(b)]
+
+def f(a: object) -> int: return 1
+def g() -> list[int]: return []
+def h(a: object) -> bool: return True
+def k(a: object) -> str: return ""
+def v(a: object) -> int: return 1
+def m(a: object, b: object) -> int: return 1
+def xs() -> list[int]: return []
+def ys(a: object) -> list[int]: return []
+def ok(a: object) -> bool: return True
+def keep(a: object) -> bool: return True
+def pairs() -> list[tuple[int, int]]: return []
+
+def plain(items: list[int], d: dict[str, int]) -> int:
+    total = f(g()) + v(h(1))
+    d[k(total)] = v(total)
+    total += f(total)
+    x, y = pairs()[f(1) + v(2)]
+    if h(x) and ok(y):
+        total += m(x, y)
+    elif keep(x):
+        total -= f(y)
+    else:
+        pass
+    for i in xs():
+        while ok(i):
+            i = v(i)
+        else:
+            f(i)
+    with open(k(1)) as fh, open(k(2)) as gh:
+        fh.write(k(gh.read()))
+    try:
+        f(1)
+    except (ValueError, TypeError):
+        f(2)
+    else:
+        f(3)
+    finally:
+        f(4)
+    assert ok(total), k(total)
+    del d[k(0)]
+    return f(total) if ok(total) else v(total)
+
+def tricky(items: list[int]) -> object:
+    s = sorted(items, key=lambda i: f(i))
+    c = cast(int, f(g()))
+    def inner() -> int:
+        return f(1)
+    try:
+        f(5)
+    except (ValueError if ok(1) else TypeError):
+        f(6)
+    lst = [0]
+    lst[f(1)] += v(2)
+    d = {"a": 1}
+    d["a"] += f(1)
+    q, r = divmod(f(1), v(2))
+    match f(1):
+        case 1 if ok(2):
+            f(3)
+        case _:
+            f(4)
+    return s, c, inner, q, r
+
+async def coro() -> None:
+    await asyncio.sleep(f(1))
+    async with asyncio.timeout(v(1)):
+        await asyncio.sleep(f(2))
+"""
+
+
+def test_compiled_traverser_visits_calls_in_the_walks_order(tmp_path: Path) -> None:
+    """walker.calls_in and walker.body_calls read calls through mypy's compiled
+    traverser (compat.subexpressions): where they answer, the calls and their order
+    must be those of the walks' own traversal of the same nodes; they must answer
+    for the plain bodies and give up on the others."""
+    from mypy import build
+    from mypy.modulefinder import BuildSource
+    from mypy.nodes import AssignmentStmt, CallExpr, Expression, FuncDef, WithStmt
+    from mypy.options import Options
+
+    from mypy_llmtracekit import walker
+
+    options = Options()
+    options.incremental = False
+    options.preserve_asts = True
+    result = build.build([BuildSource(None, "walked", WALKED)], options)
+    tree = result.files["walked"]
+
+    def reference_calls(roots: list) -> list[CallExpr]:
+        return [n for n in walker.own_nodes(roots) if isinstance(n, CallExpr)]
+
+    functions: dict[str, FuncDef] = {}
+    answered: set[str] = set()
+    for node in walker.own_nodes(tree.defs):
+        if isinstance(node, Expression) and not isinstance(node, walker.LambdaExpr):
+            quick = walker.calls_in(node)
+            if quick is not None:
+                assert quick == reference_calls([node])
+    stack = list(tree.defs)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FuncDef):
+            functions[node.fullname] = node
+        stack.extend(getattr(getattr(node, "defs", None), "body", []))
+    for name, func in functions.items():
+        assignments: list = []
+        quick = walker.body_calls(func.body, assignments)
+        if quick is None:
+            continue
+        answered.add(name)
+        assert quick == reference_calls(func.body.body), name
+        expected = [
+            n
+            for n in walker.own_statements(func.body.body)
+            if isinstance(n, (AssignmentStmt, WithStmt))
+        ]
+        assert assignments == expected, name
+        nested: list = []
+        assert walker.own_calls(func.body.body, nested) == quick
+    assert answered >= {"walked.plain", "walked.coro", "walked.Base.__init__", "walked.f"}
+    # A lambda, cast(), divmod(), a nested def, a call in an except clause's type,
+    # calls on both sides of an augmented assignment, a match: walked the other way.
+    assert not answered & {"walked.tricky", "walked.Child.__init__"}
