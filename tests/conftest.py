@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -17,6 +18,30 @@ import pytest
 PLUGIN_INI = "[mypy]\nplugins = mypy_llmtracekit\n"
 STARTUP_PTH = "mypy_llmtracekit_startup.pth"
 ANCHOR = "mypy_llmtracekit_anchor"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The YAML cases: one mypy cache per case configuration and mypy release.
+
+    pytest-mypy-plugins keeps one cache per worker, and a case's ``mypy_config``
+    (``enable_error_code``, the plugin's settings...) makes all of it stale: each
+    case after one with another configuration re-checked the standard library and
+    httpx from scratch. A directory per configuration under the worker's keeps
+    cases that share one warm (``.ci/run`` runs several suites, and two mypy
+    releases, on one testing base). A case's own files are always checked afresh:
+    each runs in a new directory, and their cache entries are removed after it.
+    (Here, not in test-data/: a second ``conftest`` module would shadow this one,
+    which the tests import.)
+    """
+    import mypy.version
+    from pytest_mypy_plugins.item import YamlTestItem
+
+    for item in items:
+        if not isinstance(item, YamlTestItem):
+            continue
+        identity = f"{mypy.version.__version__}\n{item.additional_mypy_config}"
+        key = hashlib.sha256(identity.encode()).hexdigest()[:12]
+        item.incremental_cache_dir = os.path.join(item.incremental_cache_dir, key)
 
 
 @pytest.fixture(scope="session", autouse=True)
