@@ -112,9 +112,24 @@ def builtin_data() -> TransactionData:
     )
 
 
+def _module_in_build(name: str, modules: dict[str, MypyFile]) -> bool:
+    """Whether a module ``name`` could be in (one of its prefixes) is in the build.
+
+    Not only the top-level package: a run on a warm cache loads
+    ``piccolo.query.base`` from it without ``piccolo`` when nothing needs the
+    package's own tree, and a ``-n`` worker may hold a submodule alone.
+    """
+    head = name
+    while head not in modules:
+        if "." not in head:
+            return False
+        head = head.rpartition(".")[0]
+    return True
+
+
 def resolve_node(name: str, modules: dict[str, MypyFile]) -> SymbolNode | None:
     """The node ``name`` (as users import it) refers to, if its module is in the build."""
-    if name.partition(".")[0] not in modules:
+    if not _module_in_build(name, modules):
         return None
     symbol = lookup_fully_qualified(name, modules, raise_on_missing=False)
     node = symbol.node if symbol is not None else None
@@ -125,7 +140,7 @@ def resolve(name: str, modules: dict[str, MypyFile]) -> str | None:
     """The full name of what ``name`` (as users import it) refers to, if its module
     is in the build; a function mypy has not read from its cache stays unread
     (``compat.lookup_lazily``)."""
-    if name.partition(".")[0] not in modules:
+    if not _module_in_build(name, modules):
         return None
     found = lookup_lazily(name, modules)
     if isinstance(found, str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,36 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         identity = f"{mypy.version.__version__}\n{item.additional_mypy_config}"
         key = hashlib.sha256(identity.encode()).hexdigest()[:12]
         item.incremental_cache_dir = os.path.join(item.incremental_cache_dir, key)
+        _point_removal_at_mypys_directory(item.incremental_cache_dir, _target_version(item))
+
+
+def _target_version(item: pytest.Item) -> str:
+    """The ``python_version`` a YAML case checks for: its own, else test-data/mypy.ini's."""
+    for text in (getattr(item, "additional_mypy_config", ""), _base_ini(item)):
+        match = re.search(r"^python_version\s*=\s*(\S+)", text, re.M)
+        if match:
+            return match.group(1)
+    return f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def _base_ini(item: pytest.Item) -> str:
+    path = getattr(item, "base_ini_fpath", None)
+    return Path(path).read_text() if path else ""
+
+
+def _point_removal_at_mypys_directory(cache_dir: str, version: str) -> None:
+    """mypy caches under ``<cache>/<python_version>``; pytest-mypy-plugins removes a
+    case's files from ``<cache>/<this interpreter's version>``. When the two differ
+    (the 3.10, 3.12 and 3.13 suites: the cases check for 3.11), a link makes the
+    removal find them: otherwise a later case with a file of the same name and
+    content would find it in the cache, and the cases would depend on their order."""
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    if here == version:
+        return
+    os.makedirs(os.path.join(cache_dir, version), exist_ok=True)
+    link = os.path.join(cache_dir, here)
+    if not os.path.lexists(link):
+        os.symlink(version, link)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -194,3 +194,42 @@ def test_daemon_follows_transaction_helper_edits(chain: Project) -> None:
     # An edit elsewhere keeps the finding (replayed after the daemon's reset).
     chain.write({"app/events.py": textwrap.dedent(CHAIN_FILES["app/events.py"]) + "\n# note\n"})
     assert _errors(chain.run("mypy.dmypy", "run", "--", "app")) == EDITS[-1][1]
+
+
+QUERY_FILES = {
+    "mypy.ini": CONFIG,
+    # A stand-in with piccolo's layout: the catalogue names piccolo.query.base.Query.
+    "piccolo/__init__.py": "",
+    "piccolo/query/__init__.py": "",
+    "piccolo/query/base.py": """
+        from collections.abc import Generator
+        from typing import Any
+
+        class Query:
+            async def run(self) -> Any: pass
+            def __await__(self) -> Generator[None, None, Any]:
+                return self.run().__await__()
+    """,
+    "main.py": """
+        from piccolo.query.base import Query
+
+        def query(name: str) -> Query:
+            return Query()
+
+        async def dump(names: list[str]) -> None:
+            for name in names:
+                await query(name).run()
+    """,
+}
+
+
+def test_warm_run_of_an_importer_alone_knows_a_subpackages_classes(project: Project) -> None:
+    """Only ``main.py`` changed: mypy loads ``piccolo.query.base`` from its cache
+    without ``piccolo`` (nothing needs the package's own tree), and the
+    catalogue's ``piccolo.query.base.Query`` must still resolve (it did not: the
+    awaits were reported as independent)."""
+    project.write(QUERY_FILES)
+    assert _sorted(project.mypy("main.py")) == []
+    project.write({"main.py": textwrap.dedent(QUERY_FILES["main.py"]) + "# edited\n"})
+    assert _sorted(project.mypy("main.py")) == []
+    assert _sorted(project.mypy("-n", "2", "main.py")) == []
